@@ -1,0 +1,1 @@
+"""The graph model: schema (labels, relationship types, properties) and the networkx builder."""
