@@ -1,0 +1,1 @@
+"""Extraction: spaCy pipeline from paper text to mentions, canonical entities and relations."""
