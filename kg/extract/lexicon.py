@@ -1,0 +1,110 @@
+"""Lexicons as data: canonical names, types and aliases from ``data/lexicon.tsv``.
+
+Matching rule: an alias that looks like an acronym or a coined name (two or more capitals, e.g.
+``ImageNet``, ``BLEU``, ``CLIP``) matches case-sensitively, so "clip" or "math" in running text
+is not an entity; every other alias matches case-insensitively.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+from ..errors import ModelError
+from .base import ENTITY_TYPES, Mention, mentions
+from ..graph.schema import entity_key
+
+
+@dataclass
+class Entry:
+    name: str
+    type: str
+    aliases: list[str] = field(default_factory=list)
+
+
+def _data_path(name: str):
+    return resources.files("kg.extract") / "data" / name
+
+
+@lru_cache(maxsize=None)
+def load_lexicon(name: str = "lexicon.tsv") -> tuple[Entry, ...]:
+    """Read a lexicon TSV (canonical, type, aliases|...). Lines starting with # are comments."""
+    entries = []
+    text = _data_path(name).read_text(encoding="utf-8")
+    for lineno, row in enumerate(csv.reader(text.splitlines(), delimiter="\t"), 1):
+        if not row or not row[0].strip() or row[0].startswith("#"):
+            continue
+        if len(row) < 2 or row[1] not in ENTITY_TYPES:
+            raise ModelError(f"{name}:{lineno}: expected 'canonical<TAB>type<TAB>aliases' with a type in {ENTITY_TYPES}")
+        aliases = [a.strip() for a in (row[2] if len(row) > 2 else "").split("|") if a.strip()]
+        entries.append(Entry(row[0].strip(), row[1], aliases))
+    return tuple(entries)
+
+
+@lru_cache(maxsize=None)
+def load_wordlist(name: str) -> frozenset[str]:
+    lines = _data_path(name).read_text(encoding="utf-8").splitlines()
+    return frozenset(entity_key(x) for x in lines if x.strip() and not x.startswith("#"))
+
+
+def is_case_sensitive(alias: str) -> bool:
+    return sum(c.isupper() for c in alias) >= 2
+
+
+@lru_cache(maxsize=None)
+def alias_index() -> dict[tuple[str, str], str]:
+    """(type, alias key) -> canonical name, for canonicalising mentions found by other components."""
+    index = {}
+    for e in load_lexicon():
+        for a in [e.name, *e.aliases]:
+            index.setdefault((e.type, entity_key(a)), e.name)
+    return index
+
+
+class LexiconMatcher:
+    """Adds a Mention for every lexicon alias in the text (longest match wins)."""
+
+    def __init__(self, nlp: Language, name: str, lexicon: str = "lexicon.tsv"):
+        self.name = name
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.entries: dict[str, Entry] = {}
+        for i, e in enumerate(load_lexicon(lexicon)):
+            key = f"{e.type}|{i}"
+            self.entries[key] = e
+            exact, lower = [], []
+            for alias in {e.name, *e.aliases}:
+                (exact if is_case_sensitive(alias) else lower).append(nlp.make_doc(alias))
+            if exact:
+                self.exact.add(key, exact)
+            if lower:
+                self.lower.add(key, lower)
+
+    def __call__(self, doc: Doc) -> Doc:
+        found = [(s, e, doc.vocab.strings[k]) for k, s, e in self.exact(doc)]
+        found += [(s, e, doc.vocab.strings[k]) for k, s, e in self.lower(doc)]
+        # longest first; drop matches inside a longer match of the same type
+        found.sort(key=lambda m: (m[0] - m[1], m[0]))
+        taken: dict[str, list[tuple[int, int]]] = {}
+        out = mentions(doc)
+        for s, e, key in found:
+            entry = self.entries[key]
+            spans = taken.setdefault(entry.type, [])
+            if any(s < te and ts < e for ts, te in spans):
+                continue
+            spans.append((s, e))
+            span = doc[s:e]
+            out.append(Mention(entry.type, span.text, span.start_char, span.end_char, name=entry.name,
+                               confidence=0.9, component=self.name))
+        return doc
+
+
+@Language.factory("kg_lexicon", default_config={"lexicon": "lexicon.tsv"})
+def make_lexicon_matcher(nlp: Language, name: str, lexicon: str) -> LexiconMatcher:
+    return LexiconMatcher(nlp, name, lexicon)

@@ -1,0 +1,180 @@
+"""The kg spaCy pipeline and the extraction entry point used by ``kg extract`` and ``kg build``.
+
+Pipeline (all real spaCy components, batched with ``nlp.pipe``):
+    [tok2vec, ner]  trained statistical NER shipped in kg/extract/model (if present)
+    sentencizer     sentence boundaries (for evidence sentences)
+    kg_fields       title and abstract are one Doc; the seam is a sentence boundary
+    kg_lexicon      lexicon aliases -> canonical Dataset / Metric / Task / Method
+    kg_rules        the paper's own method (title prefix, "we propose X"), acronym definitions
+    kg_hardware     GPUs/TPUs/CPUs with counts and compute amounts
+    kg_resolver     NER spans + acronyms, dedupe, canonical names, generic flag
+    kg_results      numeric results tied to metric / dataset / method
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .. import __version__
+from ..graph.schema import ENTITY_REL
+from ..models import Paper
+from . import lexicon as _lexicon  # noqa: F401  (registers kg_lexicon)
+from . import resolve as _resolve  # noqa: F401  (registers kg_resolver)
+from . import rules as _rules  # noqa: F401  (registers kg_rules)
+from .base import mentions, results
+
+log = logging.getLogger("kg.extract")
+EXTRACTOR = f"kg-{__version__}"
+SEAM = "\n\n"
+
+try:  # optional components written in their own modules
+    from . import hardware as _hardware  # noqa: F401
+except ImportError:  # pragma: no cover - during development only
+    _hardware = None
+try:
+    from . import results as _results  # noqa: F401
+except ImportError:  # pragma: no cover
+    _results = None
+
+
+@Language.component("kg_fields")
+def mark_fields(doc: Doc) -> Doc:
+    """Start a new sentence where the abstract begins, so no sentence spans title and abstract."""
+    end = doc.user_data.get("title_end")
+    if end:
+        tok = doc.char_span(end + len(SEAM), end + len(SEAM) + 1, alignment_mode="expand")
+        if tok is not None and tok.start > 0:
+            doc[tok.start].is_sent_start = True
+    return doc
+
+
+def model_path() -> Path | None:
+    p = Path(str(resources.files("kg.extract") / "model"))
+    return p if (p / "meta.json").exists() else None
+
+
+@lru_cache(maxsize=4)
+def build_nlp(use_model: bool = True) -> Language:
+    """The full pipeline; the trained NER is used when it ships with the package."""
+    path = model_path() if use_model else None
+    if path is not None:
+        nlp = spacy.load(path, exclude=["senter", "parser", "tagger", "lemmatizer", "attribute_ruler"])
+    else:
+        if use_model:
+            log.warning("no trained NER model in %s; using rules and lexicons only", "kg/extract/model")
+        nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("kg_fields")
+    nlp.add_pipe("kg_lexicon")
+    nlp.add_pipe("kg_rules")
+    if "kg_hardware" in spacy.registry.factories:
+        nlp.add_pipe("kg_hardware")
+    nlp.add_pipe("kg_resolver")
+    if "kg_results" in spacy.registry.factories:
+        nlp.add_pipe("kg_results")
+    return nlp
+
+
+def make_doc(nlp: Language, paper: Paper) -> Doc:
+    title = " ".join((paper.title or "").split())
+    abstract = paper.abstract or ""
+    text = f"{title}{SEAM}{abstract}" if title else abstract
+    doc = nlp.make_doc(text)
+    doc.user_data["title_end"] = len(title) if title else None
+    return doc
+
+
+def _locate(doc: Doc, start: int, end: int) -> tuple[str, int, int]:
+    title_end = doc.user_data.get("title_end")
+    if title_end is not None and end <= title_end:
+        return "title", start, end
+    off = title_end + len(SEAM) if title_end is not None else 0
+    return "abstract", start - off, end - off
+
+
+def _sentence(doc: Doc, start: int, end: int) -> tuple[str, int]:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return doc.text[max(0, start - 100):end + 100], max(0, start - 100)
+    sent = span.sent
+    return sent.text, sent.start_char
+
+
+def doc_to_record(doc: Doc, paper: Paper) -> dict:
+    """The public per-paper extraction record (documented in README: it is an interface)."""
+    entities, relations, rel_index = [], [], {}
+    for m in mentions(doc):
+        field, s, e = _locate(doc, m.start, m.end)
+        ent = {"type": m.type, "text": m.text, "name": m.name, "field": field, "start": s, "end": e,
+               "confidence": m.confidence, "component": m.component, "generic": m.generic}
+        if m.role:
+            ent["role"] = m.role
+        for k, v in (m.attrs or {}).items():
+            if v is not None:
+                ent[k] = v
+        entities.append(ent)
+        if m.generic:
+            continue
+        rel = "PROPOSES" if m.role == "proposes" and m.type == "Method" else ENTITY_REL[m.type]
+        key = (rel, m.type, m.name)
+        if key in rel_index:
+            r = rel_index[key]
+            r["mentions"] += 1
+            if m.type == "Hardware":
+                _merge_compute(r, m.attrs or {})
+            continue
+        sentence, sent_start = _sentence(doc, m.start, m.end)
+        r = {"type": rel, "target_type": m.type, "target": m.name, "text": m.text, "field": field,
+             "start": s, "end": e, "sentence": sentence, "sentence_start": m.start - sent_start,
+             "confidence": m.confidence, "extractor": EXTRACTOR, "mentions": 1}
+        if m.type == "Hardware":
+            _merge_compute(r, m.attrs or {})
+        rel_index[key] = r
+        relations.append(r)
+    # a method the paper proposes is not also "used" by it
+    proposed = {r["target"] for r in relations if r["type"] == "PROPOSES"}
+    relations = [r for r in relations if not (r["type"] == "USES" and r["target"] in proposed)]
+    out_results = []
+    for res in results(doc):
+        res = dict(res)
+        if "start" in res and "end" in res:
+            res["field"], res["start"], res["end"] = _locate(doc, res["start"], res["end"])
+        out_results.append(res)
+    return {"id": paper.id, "title": paper.title, "entities": entities, "relations": relations,
+            "results": out_results, "extractor": EXTRACTOR}
+
+
+def _merge_compute(rel: dict, attrs: dict) -> None:
+    count = attrs.get("count")
+    if count:
+        counts = sorted(set(rel.get("counts", []) + [count]))
+        rel["counts"] = counts
+        rel["count"] = max(counts)
+    if attrs.get("amount") and "amount" not in rel:
+        rel["amount"] = attrs["amount"]
+        rel["amount_unit"] = attrs.get("amount_unit")
+
+
+def extract_papers(papers: Iterable[Paper], workers: int = 1, batch_size: int = 64,
+                   nlp: Language | None = None) -> Iterator[dict]:
+    """Stream extraction records for papers, in input order."""
+    nlp = nlp or build_nlp()
+    pending: list[Paper] = []
+
+    def docs():
+        for p in papers:
+            pending.append(p)
+            yield make_doc(nlp, p)
+
+    n_process = max(1, workers)
+    for doc in nlp.pipe(docs(), batch_size=batch_size, n_process=n_process):
+        paper = pending.pop(0)
+        yield doc_to_record(doc, paper)

@@ -1,0 +1,115 @@
+"""The resolver: last entity step of the pipeline.
+
+Turns the statistical NER's ``doc.ents`` into Mentions, spreads acronym definitions to every
+occurrence, keeps one mention per span and type (higher confidence, then longer, wins),
+canonicalises names through the lexicon aliases, and flags generic phrases.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..graph.schema import entity_key
+from .base import ENTITY_TYPES, Mention, mentions
+from .lexicon import alias_index, load_wordlist
+
+DATASET_SUFFIX = re.compile(r"\s+(?:data ?sets?|benchmarks?|corpus|corpora)$", re.I)
+LEADING = re.compile(r"^(?:the|a|an|our|their|its)\s+", re.I)
+
+
+def canonical_name(type_: str, text: str) -> str:
+    """Lexicon canonical name when the text (or a light variant of it) is a known alias."""
+    index = alias_index()
+    clean = LEADING.sub("", " ".join(text.split()))
+    candidates = [clean]
+    if type_ == "Dataset":
+        candidates.append(DATASET_SUFFIX.sub("", clean))
+    if clean.endswith("s") and len(clean) > 4:
+        candidates.append(clean[:-1])
+    for c in candidates:
+        hit = index.get((type_, entity_key(c)))
+        if hit:
+            return hit
+    return candidates[1] if type_ == "Dataset" and candidates[1] else clean
+
+
+def is_generic(m: Mention) -> bool:
+    generic = load_wordlist("generic.txt")
+    return entity_key(m.name or m.text) in generic or entity_key(m.text) in generic
+
+
+class Resolver:
+    def __init__(self, name: str, ner_confidence: float = 0.7):
+        self.name = name
+        self.ner_confidence = ner_confidence
+
+    def __call__(self, doc: Doc) -> Doc:
+        found = mentions(doc)
+        for ent in doc.ents:
+            if ent.label_ in ENTITY_TYPES:
+                found.append(Mention(ent.label_, ent.text, ent.start_char, ent.end_char,
+                                     confidence=self.ner_confidence, component="ner"))
+        found.extend(self._acronym_mentions(doc, found))
+        kept = self._dedupe(found)
+        boundary = doc.user_data.get("title_end")
+        out = []
+        for m in kept:
+            if boundary is not None and m.start < boundary < m.end:
+                continue  # never across the title/abstract seam
+            if not m.name:
+                m.name = canonical_name(m.type, m.text)
+            if is_generic(m):
+                m.generic = True
+                m.confidence = round(m.confidence * 0.5, 3)
+            out.append(m)
+        out.sort(key=lambda m: (m.start, m.end, m.type))
+        doc._.kg_mentions = out
+        return doc
+
+    @staticmethod
+    def _acronym_mentions(doc: Doc, found: list[Mention]) -> list[Mention]:
+        """Every occurrence of a defined acronym / long form gets the type and name of the pair."""
+        acronyms: dict[str, str] = doc.user_data.get("acronyms", {})
+        extra = []
+        for acro, long_form in acronyms.items():
+            typed = [m for m in found if m.text in (acro, long_form) or m.name == long_form]
+            if not typed:
+                continue
+            best = max(typed, key=lambda m: m.confidence)
+            name = best.name if best.text != acro and best.name else canonical_name(best.type, long_form)
+            for surface in (acro, long_form):
+                for hit in re.finditer(rf"(?<![\w-]){re.escape(surface)}(?![\w-])", doc.text):
+                    extra.append(Mention(best.type, surface, hit.start(), hit.end(), name=name,
+                                         confidence=min(best.confidence, 0.8), component="acronym",
+                                         role=best.role))
+        return extra
+
+    @staticmethod
+    def _dedupe(found: list[Mention]) -> list[Mention]:
+        """One mention per overlapping same-type group and per exact span."""
+        order = sorted(found, key=lambda m: (-m.confidence, -(m.end - m.start), m.start))
+        kept: list[Mention] = []
+        for m in order:
+            clash = False
+            for k in kept:
+                if k.start == m.start and k.end == m.end:
+                    clash = True  # same span, other type or component: the more confident wins
+                    if m.role == "proposes" and k.type == m.type:
+                        k.role = "proposes"
+                    break
+                if k.type == m.type and m.start < k.end and k.start < m.end:
+                    clash = True
+                    if m.role == "proposes":
+                        k.role = "proposes"
+                    break
+            if not clash:
+                kept.append(m)
+        return kept
+
+
+@Language.factory("kg_resolver", default_config={"ner_confidence": 0.7})
+def make_resolver(nlp: Language, name: str, ner_confidence: float) -> Resolver:
+    return Resolver(name, ner_confidence)
