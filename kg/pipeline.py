@@ -1,0 +1,126 @@
+"""The main jobs as importable functions (the CLI only parses options and calls these)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import networkx as nx
+
+from .extract.pipeline import EXTRACTOR, extract_papers
+from .graph.build import build_graph as _build_graph, summary
+from .models import Paper
+from .sources import Report, read_papers
+from .store import Store, atomic_write_text
+
+log = logging.getLogger("kg")
+Progress = Callable[[int], None]
+
+
+@dataclass
+class BuildResult:
+    report: Report
+    extracted: int = 0
+    cached: int = 0
+    summary: dict = field(default_factory=dict)
+
+
+def _batches(items: Iterable, size: int):
+    batch = []
+    for it in items:
+        batch.append(it)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def build(inputs: list[str], store_dir: str, fmt: str | None = None, workers: int = 1,
+          batch_size: int = 256, progress: Progress | None = None) -> BuildResult:
+    """Parse, extract (only new or changed papers), persist records, rebuild and save the graph."""
+    report = Report()
+    store = Store(store_dir, create=True)
+    result = BuildResult(report)
+    with store.lock():
+        known = store.known_hashes()
+
+        def todo():
+            for p in read_papers(inputs, fmt=fmt, report=report):
+                h = p.content_hash()
+                if known.get(p.id) == (h, EXTRACTOR):
+                    result.cached += 1
+                    if progress:
+                        progress(1)
+                    continue
+                yield p
+
+        for batch in _batches(todo(), batch_size):
+            rows = []
+            for paper, record in zip(batch, extract_papers(batch, workers=workers)):
+                rows.append((paper, paper.content_hash(), record))
+            store.put_records(rows)  # committed per batch: a killed build loses at most one batch
+            result.extracted += len(rows)
+            if progress:
+                progress(len(rows))
+        g = _build_graph(store.iter_records())
+        store.save_graph(g)
+        result.summary = summary(g)
+    store.close()
+    return result
+
+
+def build_graph(inputs: list[str], fmt: str | None = None, workers: int = 1) -> nx.MultiDiGraph:
+    """In-memory graph for inputs, without a store (tests, one-off exports)."""
+    papers = list(read_papers(inputs, fmt=fmt, report=Report()))
+    return _build_graph(zip(papers, extract_papers(papers, workers=workers)))
+
+
+def extract(inputs: list[str], out_path: str | None, fmt: str | None = None, workers: int = 1,
+            progress: Progress | None = None, write: Callable[[str], None] | None = None) -> Report:
+    """Write one JSON line per paper (the public extraction format) to out_path (or `write`)."""
+    report = Report()
+    papers = read_papers(inputs, fmt=fmt, report=report)
+    fh = open(out_path, "w", encoding="utf-8") if out_path and out_path != "-" else None
+    try:
+        for record in extract_papers(papers, workers=workers):
+            line = json.dumps(record, ensure_ascii=False)
+            if fh:
+                fh.write(line + "\n")
+            elif write:
+                write(line)
+            if progress:
+                progress(1)
+    finally:
+        if fh:
+            fh.close()
+    return report
+
+
+def stats(store_dir: str) -> dict:
+    store = Store(store_dir)
+    g = store.load_graph()
+    out = summary(g)
+    out["papers_in_store"] = store.count()
+    top = {}
+    for label in ("Method", "Dataset", "Metric", "Task", "Hardware"):
+        nodes = [(d.get("papers", 0), d.get("name", n)) for n, d in g.nodes(data=True) if d.get("label") == label]
+        top[label] = [name for _, name in sorted(nodes, key=lambda x: (-x[0], x[1]))[:5]]
+    out["top"] = top
+    store.close()
+    return out
+
+
+def load_store_graph(store_dir: str) -> nx.MultiDiGraph:
+    store = Store(store_dir)
+    try:
+        return store.load_graph()
+    finally:
+        store.close()
+
+
+def write_json(path: str, data) -> None:
+    atomic_write_text(Path(path), json.dumps(data, indent=2, ensure_ascii=False))
