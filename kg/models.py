@@ -21,6 +21,7 @@ class Paper:
     arxiv_id: str | None = None
     categories: list[str] = field(default_factory=list)
     references: list[dict] = field(default_factory=list)  # [{"id": ..., "title": ...}] cited works
+    aliases: list[str] = field(default_factory=list)  # other ids of this paper ("openalex:W…", "arxiv:…")
     source: str = ""  # "path:line" the record came from
 
     def content_hash(self) -> str:
