@@ -182,11 +182,12 @@ def select(graph: nx.MultiDiGraph, center: str | None = None, hops: int = 1,
         return True
 
     kept = {n for n in cand if keep(n)}
-    # Papers stay only if connected to something else that stays (or they are the centre).
+    # With filters on, Papers stay only if linked to a non-Paper node that stays (or are the centre),
+    # so types=["Dataset"] shows papers with their datasets, not every paper of the citation graph.
     if allowed is not None or min_papers:
         def connected(n):
-            return any(m in kept and m != n for m in graph.successors(n)) or \
-                any(m in kept and m != n for m in graph.predecessors(n))
+            return any(m in kept and node_label(graph, m) != "Paper"
+                       for m in (*graph.successors(n), *graph.predecessors(n)))
         kept = {n for n in kept if n == cid or node_label(graph, n) != "Paper" or connected(n)}
     if not kept:
         raise ViewError("nothing left to show after the filters (types/min_papers); loosen them")
