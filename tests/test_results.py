@@ -149,3 +149,9 @@ def test_component_appends_to_doc_results():
     nlp.add_pipe("kg_results")
     doc = nlp("The model reaches a perplexity of 20.5. It was trained in 2020.")
     assert [r["value"] for r in results(doc)] == [20.5]
+
+
+def test_factor_is_relative():
+    r = one("Tutel achieves 1.5x throughput over Fairseq.", [("Method", "Tutel", "proposes")])
+    assert (r["value"], r["unit"], r["kind"], r["metric"], r["method"]) == (1.5, "x", "relative", "throughput",
+                                                                           "Tutel")

@@ -198,6 +198,8 @@ def find_results(doc: Doc) -> list[dict]:
             if res is None:
                 continue
             kind, metric, mspan, span_end_extra = res
+            if unit == "x":
+                kind = "relative"  # a factor is always relative to something ("1.5x throughput")
             r0 = min(a, mspan[0]) if mspan else a
             r1 = max(b + span_end_extra, mspan[1] if mspan else b)
             dataset, r1 = _dataset(doc, text, s0, s1, r1, ments)
