@@ -94,6 +94,12 @@ def test_select_types_keeps_connected_papers(g):
             assert any(n in (u, v) for u, v, _ in s.edges)
 
 
+def test_select_types_paper_only_is_the_citation_graph(g):
+    s = select(g, types=["paper"])
+    assert {n.split(":")[0] for n in s.nodes} == {"Paper"}
+    assert "Paper:stub:1" in s.nodes and {k for _, _, k in s.edges} == {"CITES", "BUILDS_ON"}
+
+
 def test_select_unknown_type(g):
     with pytest.raises(ViewError, match="unknown node type"):
         select(g, types=["Gadget"])

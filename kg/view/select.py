@@ -162,7 +162,10 @@ def select(graph: nx.MultiDiGraph, center: str | None = None, hops: int = 1,
             if t.casefold() not in canon:
                 raise ViewError(f"unknown node type {t!r}; choose from {', '.join(NODE_LABELS)}")
             allowed.add(canon[t.casefold()])
+        papers_asked = "Paper" in allowed
         allowed.add("Paper")
+    else:
+        papers_asked = True
 
     cid = match_center(graph, center) if center else None
     if cid is not None:
@@ -183,10 +186,11 @@ def select(graph: nx.MultiDiGraph, center: str | None = None, hops: int = 1,
 
     kept = {n for n in cand if keep(n)}
     # With filters on, Papers stay only if linked to a non-Paper node that stays (or are the centre),
-    # so types=["Dataset"] shows papers with their datasets, not every paper of the citation graph.
+    # so types=["Dataset"] shows papers with their datasets, not every paper of the citation graph;
+    # types=["Paper", ...] (or only min_papers) also keeps papers linked to other papers.
     if allowed is not None or min_papers:
         def connected(n):
-            return any(m in kept and node_label(graph, m) != "Paper"
+            return any(m in kept and m != n and (papers_asked or node_label(graph, m) != "Paper")
                        for m in (*graph.successors(n), *graph.predecessors(n)))
         kept = {n for n in kept if n == cid or node_label(graph, n) != "Paper" or connected(n)}
     if not kept:
