@@ -76,6 +76,7 @@ def entry_paper(entry: dict) -> Paper:
 def read_bibtex(path: str) -> Iterator[tuple[int, Paper | str]]:
     text = read_text(path)
     parser = _parser()
+    parser.expect_multiple_parse = True
     logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
     starts = [m.start() for m in _ENTRY_START.finditer(text)]
     for k, pos in enumerate(starts):
