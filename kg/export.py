@@ -16,6 +16,7 @@ from pathlib import Path
 import networkx as nx
 
 from .errors import KgError
+from .store import NODE_LINK
 from .graph.schema import NODE_LABELS, REL_TYPES, split_node_id
 
 FORMATS = ("graphml", "gexf", "json", "csv", "cypher")
@@ -60,7 +61,7 @@ def read_graphml(path: str) -> nx.MultiDiGraph:
 
 def read_json(path: str) -> nx.MultiDiGraph:
     data = json.loads(Path(path).read_text(encoding="utf-8"))
-    return nx.node_link_graph(data, directed=True, multigraph=True, edges="edges")
+    return nx.node_link_graph(data, directed=True, multigraph=True, **NODE_LINK)
 
 
 def export(g: nx.MultiDiGraph, fmt: str, out: str) -> Path:
@@ -78,7 +79,7 @@ def export(g: nx.MultiDiGraph, fmt: str, out: str) -> Path:
             d["label"] = d.get("name") or d.get("title") or d.get("key", "")
         nx.write_gexf(h, path)
     elif fmt == "json":
-        path.write_text(json.dumps(nx.node_link_data(g, edges="edges"), ensure_ascii=False, sort_keys=True))
+        path.write_text(json.dumps(nx.node_link_data(g, **NODE_LINK), ensure_ascii=False, sort_keys=True))
     elif fmt == "csv":
         write_admin_csv(g, path)
     else:

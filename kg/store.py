@@ -24,6 +24,8 @@ from .errors import StoreError, StoreLockedError
 from .models import Paper
 
 DEFAULT_STORE = "kg-data"
+# node-link field names that cannot clash with node properties (Paper has an "id", nodes a "key")
+NODE_LINK = {"edges": "edges", "name": "_id", "key": "_type"}
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS papers (
     id TEXT PRIMARY KEY,
@@ -105,7 +107,7 @@ class Store:
         return self.path / "graph.json"
 
     def save_graph(self, g: nx.MultiDiGraph) -> None:
-        data = nx.node_link_data(g, edges="edges")
+        data = nx.node_link_data(g, **NODE_LINK)
         atomic_write_text(self.graph_path, json.dumps(data, sort_keys=True))
 
     def load_graph(self) -> nx.MultiDiGraph:
@@ -113,7 +115,7 @@ class Store:
             raise StoreError(f"{self.path} has no graph yet: run `kg build INPUT... --store {self.path}`")
         try:
             data = json.loads(self.graph_path.read_text(encoding="utf-8"))
-            return nx.node_link_graph(data, directed=True, multigraph=True, edges="edges")
+            return nx.node_link_graph(data, directed=True, multigraph=True, **NODE_LINK)
         except (ValueError, KeyError) as exc:
             raise StoreError(f"{self.graph_path} is damaged ({exc}); run `kg build` again to rebuild it") from exc
 

@@ -6,6 +6,8 @@ import csv
 import io
 import json
 import os
+import sys
+import time
 from contextlib import contextmanager
 
 import click
@@ -66,12 +68,26 @@ def resolve_password(password: str | None) -> str:
 
 @contextmanager
 def progress_bar(quiet: bool, label: str, length: int | None = None):
+    """A progress bar on stderr (a running count when the total is unknown); nothing when quiet."""
     if quiet:
         yield lambda n: None
         return
-    with click.progressbar(length=length, label=label, file=click.get_text_stream("stderr"),
-                           show_pos=True) as bar:
-        yield bar.update
+    if length:
+        with click.progressbar(length=length, label=label, file=sys.stderr, show_pos=True) as bar:
+            yield bar.update
+        return
+    state = {"n": 0, "t": 0.0}
+
+    def update(n: int) -> None:
+        state["n"] += n
+        now = time.monotonic()
+        if now - state["t"] > 0.5:
+            state["t"] = now
+            click.echo(f"\r{label}: {state['n']} papers", err=True, nl=False)
+
+    yield update
+    if state["t"]:
+        click.echo(f"\r{label}: {state['n']} papers", err=True)
 
 
 def emit(rows: list[dict], fmt: str, columns: list[str] | None = None) -> None:

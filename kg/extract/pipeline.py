@@ -163,18 +163,51 @@ def _merge_compute(rel: dict, attrs: dict) -> None:
         rel["amount_unit"] = attrs.get("amount_unit")
 
 
+def _records(nlp: Language, papers: list[Paper], batch_size: int) -> list[dict]:
+    docs = (make_doc(nlp, p) for p in papers)
+    return [doc_to_record(doc, p) for doc, p in zip(nlp.pipe(docs, batch_size=batch_size), papers)]
+
+
+_worker_nlp: Language | None = None
+
+
+def _worker_init() -> None:
+    global _worker_nlp
+    _worker_nlp = build_nlp()
+
+
+def _worker_run(args: tuple[list[Paper], int]) -> list[dict]:
+    papers, batch_size = args
+    return _records(_worker_nlp, papers, batch_size)
+
+
+def _chunks(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
+    chunk: list[Paper] = []
+    for p in papers:
+        chunk.append(p)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 def extract_papers(papers: Iterable[Paper], workers: int = 1, batch_size: int = 64,
                    nlp: Language | None = None) -> Iterator[dict]:
-    """Stream extraction records for papers, in input order."""
-    nlp = nlp or build_nlp()
-    pending: list[Paper] = []
+    """Stream extraction records for papers, in input order.
 
-    def docs():
-        for p in papers:
-            pending.append(p)
-            yield make_doc(nlp, p)
+    With ``workers > 1`` chunks of papers go to a pool of processes, each with its own pipeline;
+    only plain records travel back (cheaper than shipping spaCy Docs).
+    """
+    if workers <= 1:
+        nlp = nlp or build_nlp()
+        for chunk in _chunks(papers, batch_size):
+            yield from _records(nlp, chunk, batch_size)
+        return
+    import multiprocessing as mp
 
-    n_process = max(1, workers)
-    for doc in nlp.pipe(docs(), batch_size=batch_size, n_process=n_process):
-        paper = pending.pop(0)
-        yield doc_to_record(doc, paper)
+    ctx = mp.get_context("fork")
+    with ctx.Pool(workers, initializer=_worker_init) as pool:
+        jobs = ((chunk, batch_size) for chunk in _chunks(papers, batch_size))
+        for records in pool.imap(_worker_run, jobs):
+            yield from records

@@ -100,7 +100,9 @@ class Resolver:
                     if m.role == "proposes" and k.type == m.type:
                         k.role = "proposes"
                     break
-                if k.type == m.type and m.start < k.end and k.start < m.end:
+                # overlapping same-type mentions are one entity; hardware keeps e.g. "16 and 2,048
+                # A100 GPUs" as separate counts
+                if k.type == m.type != "Hardware" and m.start < k.end and k.start < m.end:
                     clash = True
                     if m.role == "proposes":
                         k.role = "proposes"

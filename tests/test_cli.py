@@ -1,0 +1,71 @@
+"""The kg commands as a user runs them (CliRunner)."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from kg.cli import main
+
+
+def run(*args, **kw):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False, **kw)
+
+
+def test_build_stats_export_view(sample_path, tmp_path):
+    store = tmp_path / "store"
+    r = run("build", sample_path, "--store", store, "--quiet")
+    assert r.exit_code == 0, r.output
+    r = run("stats", "--store", store, "--format", "json")
+    s = json.loads(r.output)[0]
+    assert s["labels"]["Paper"] == 59 and s["edges"] > 100
+    r = run("stats", "--store", store)
+    assert "Paper" in r.output and "top Dataset" in r.output
+    for fmt, name in (("graphml", "g.graphml"), ("gexf", "g.gexf"), ("json", "g.json"), ("cypher", "g.cypher"), ("csv", "csvdir")):
+        r = run("export", "--store", store, "--format", fmt, "-o", tmp_path / name)
+        assert r.exit_code == 0, r.output
+        assert (tmp_path / name).exists()
+    r = run("view", "--store", store, "-o", tmp_path / "v.html")
+    assert r.exit_code == 0, r.output
+    assert "<html" in (tmp_path / "v.html").read_text().lower()
+
+
+def test_extract_writes_one_line_per_paper_with_input_ids(tmp_path):
+    src = tmp_path / "papers.jsonl"
+    src.write_text(json.dumps({"id": "abc", "title": "", "abstract": "We evaluate BERT on SQuAD with F1."}) + "\n"
+                   + json.dumps({"id": "def", "abstract": "ResNet-50 reaches 76% top-1 accuracy on ImageNet."}) + "\n")
+    out = tmp_path / "out.jsonl"
+    r = run("extract", src, "-o", out, "--quiet")
+    assert r.exit_code == 0, r.output
+    recs = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [x["id"] for x in recs] == ["abc", "def"]
+    assert {"BERT", "SQuAD", "F1"} <= {e["name"] for e in recs[0]["entities"]}
+
+
+def test_bad_records_are_skipped_with_file_and_line_and_exit_3(tmp_path):
+    src = tmp_path / "papers.jsonl"
+    src.write_text('{"id": "a", "title": "T", "abstract": "We use BERT."}\n{"id": "b", "title": \n'
+                   '{"id": "c", "title": "U", "abstract": "We use GPT-2."}\n')
+    out = tmp_path / "out.jsonl"
+    r = CliRunner().invoke(main, ["extract", str(src), "-o", str(out)])
+    assert r.exit_code == 3
+    assert f"{src}:2" in r.output
+    assert len(out.read_text().splitlines()) == 2
+
+
+def test_missing_store_is_a_clear_error_not_a_traceback(tmp_path):
+    r = CliRunner().invoke(main, ["stats", "--store", str(tmp_path / "nope")])
+    assert r.exit_code == 1
+    assert "kg build" in r.output and "Traceback" not in r.output
+
+
+def test_missing_input_is_a_clear_error(tmp_path):
+    r = CliRunner().invoke(main, ["build", str(tmp_path / "missing.jsonl"), "--store", str(tmp_path / "s")])
+    assert r.exit_code in (1, 2)
+    assert "missing.jsonl" in r.output and "Traceback" not in r.output
+
+
+def test_usage_error_exits_2():
+    r = CliRunner().invoke(main, ["export", "--format", "nope", "-o", "x"])
+    assert r.exit_code == 2

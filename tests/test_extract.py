@@ -1,0 +1,98 @@
+"""The extraction pipeline on realistic sentences: canonical names, the paper's own method,
+acronyms, generic phrases, offsets and the public record format."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract.pipeline import build_nlp, extract_papers
+from kg.models import Paper
+
+
+def extract_one(title: str, abstract: str) -> dict:
+    return next(extract_papers([Paper(id="p1", title=title, abstract=abstract)]))
+
+
+def names(rec: dict, type_: str, generic: bool = False) -> set[str]:
+    return {e["name"] for e in rec["entities"] if e["type"] == type_ and e["generic"] == generic}
+
+
+def test_pipeline_is_made_of_registered_components():
+    nlp = build_nlp()
+    for name in ("sentencizer", "kg_lexicon", "kg_rules", "kg_hardware", "kg_resolver"):
+        assert name in nlp.pipe_names
+
+
+def test_dataset_and_metric_aliases_resolve_to_one_canonical_name():
+    rec = extract_one("", "We train on ImageNet-1K and ILSVRC-2012 and report top-1 Acc and top-1 accuracy on CIFAR10.")
+    assert {"ImageNet", "CIFAR-10"} <= names(rec, "Dataset")
+    assert "Top-1 Accuracy" in names(rec, "Metric")
+    assert len([n for n in names(rec, "Dataset") if "ImageNet" in n]) == 1
+
+
+def test_offsets_point_into_the_right_field():
+    title = "GPipe: Efficient Training of Giant Neural Networks using Pipeline Parallelism"
+    abstract = "Scaling up deep neural network capacity improves quality on ImageNet."
+    rec = extract_one(title, abstract)
+    for e in rec["entities"]:
+        text = title if e["field"] == "title" else abstract
+        assert text[e["start"]:e["end"]] == e["text"]
+
+
+def test_title_prefix_is_the_proposed_method():
+    rec = extract_one("GPipe: Efficient Training of Giant Neural Networks using Pipeline Parallelism", "We scale models.")
+    proposes = [r for r in rec["relations"] if r["type"] == "PROPOSES"]
+    assert [r["target"] for r in proposes] == ["GPipe"]
+
+
+def test_a_catchy_title_phrase_is_not_a_method():
+    rec = extract_one("Flow Straight and Fast: Learning to Generate and Transfer Data", "We present a method.")
+    assert not [r for r in rec["relations"] if r["type"] == "PROPOSES" and "Flow Straight" in r["target"]]
+
+
+def test_acronym_definition_gives_one_method_with_alias():
+    rec = extract_one("", "We propose the Differentiable Search Index (DSI), a new paradigm. DSI outperforms BM25.")
+    dsi = [e for e in rec["entities"] if e["text"] == "DSI"]
+    assert dsi and all(e["name"] == "Differentiable Search Index" and e["type"] == "Method" for e in dsi)
+    assert len([r for r in rec["relations"] if r["target"] == "Differentiable Search Index"]) == 1
+
+
+def test_generic_phrases_are_reported_but_flagged():
+    rec = extract_one("", "We minimise the objective function during training on MNIST.")
+    flagged = {e["text"].lower() for e in rec["entities"] if e["generic"]}
+    kept = {r["target"] for r in rec["relations"]}
+    assert "MNIST" in kept
+    assert not ({"training", "objective function"} & {k.lower() for k in kept})
+    assert flagged <= {"training", "objective function"}
+
+
+def test_lowercase_words_are_not_acronym_entities():
+    rec = extract_one("", "We clip the gradients and solve math word problems.")
+    assert "CLIP" not in names(rec, "Method")
+    assert "MATH" not in names(rec, "Dataset")
+
+
+def test_hardware_with_count_becomes_runs_on():
+    rec = extract_one("", "Training takes 199 A100 GPU days on 2,048 NVIDIA A100 GPUs.")
+    runs = [r for r in rec["relations"] if r["type"] == "RUNS_ON"]
+    assert [r["target"] for r in runs] == ["A100"]
+    assert runs[0]["count"] == 2048
+
+
+def test_record_format_is_the_public_interface():
+    rec = extract_one("A title", "We evaluate BERT on SQuAD.")
+    assert set(rec) >= {"id", "title", "entities", "relations"}
+    for e in rec["entities"]:
+        assert set(e) >= {"type", "text", "name", "field", "start", "end", "confidence", "component"}
+        assert e["type"] in {"Method", "Dataset", "Metric", "Task", "Hardware"}
+    for r in rec["relations"]:
+        assert set(r) >= {"type", "target", "target_type", "sentence", "field", "start", "end", "extractor"}
+
+
+@pytest.mark.parametrize("workers", [2])
+def test_workers_give_the_same_records(workers):
+    papers = [Paper(id=f"p{i}", title=f"Model{i}: A Study", abstract="We evaluate ResNet-50 on ImageNet with 8 V100 GPUs.")
+              for i in range(6)]
+    one = list(extract_papers(papers, workers=1))
+    many = list(extract_papers(papers, workers=workers, batch_size=2))
+    assert one == many
