@@ -17,6 +17,7 @@ from kg.view.select import display_name, node_label, paper_count
 
 ASSETS = "assets"
 PAGE_MAX_NODES = 150
+PAGE_HOPS = 2  # the papers and what those papers also mention
 
 
 def slugify(nid: str, taken: set[str]) -> str:
@@ -60,7 +61,7 @@ def render_site(graph: nx.MultiDiGraph, out_dir, per_type: int = 25) -> dict:
     rows = []
     for lab, nids in top.items():
         for nid in nids:
-            info = render(graph, out / pages[nid], center=nid, hops=1, max_nodes=PAGE_MAX_NODES,
+            info = render(graph, out / pages[nid], center=nid, hops=PAGE_HOPS, max_nodes=PAGE_MAX_NODES,
                           title=f"{display_name(graph, nid)} ({lab})", _assets=ASSETS, _home="index.html",
                           _pages=pages)
             rows.append((lab, nid, info))
