@@ -90,7 +90,9 @@ class Resolver:
     @staticmethod
     def _dedupe(found: list[Mention]) -> list[Mention]:
         """One mention per overlapping same-type group and per exact span."""
-        order = sorted(found, key=lambda m: (-m.confidence, -(m.end - m.start), m.start))
+        # the paper's own coined name beats a lexicon entry inside it ("PC-DARTS" vs "DARTS")
+        order = sorted(found, key=lambda m: (-(m.role == "proposes" and m.component == "kg_rules"),
+                                             -m.confidence, -(m.end - m.start), m.start))
         kept: list[Mention] = []
         for m in order:
             clash = False

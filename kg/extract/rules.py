@@ -20,14 +20,22 @@ NAME = r"[A-Za-z][A-Za-z0-9]*(?:[-+.][A-Za-z0-9]+)*"
 # a coined name: has an internal capital, a digit, or is an acronym (GPipe, PC-DARTS, T5, InstaFlow)
 CODENAME = re.compile(r"^(?=.*[A-Z])(?:[A-Za-z]*[a-z][A-Z]|[A-Z0-9][A-Z0-9\-+.]+$|.*\d|[A-Z]{2,})")
 TITLE_PREFIX = re.compile(rf"^\s*({NAME}(?:[ -]{NAME}){{0,2}})\s*:\s+\S")
-PROPOSE = re.compile(
-    r"\b(?:we|this paper|this work|here we)\s+(?:propose|introduce|present|develop|design)s?\b[^.;:]{0,80}?"
-    r"(?:\b(?:called|named|dubbed|termed|coined)\s+)?"
-    rf"\b({NAME})(?=[\s,.;:)(]|$)",
+VERB = r"\b(?:we|this paper|this work|here we)\s+(?:(?:first|also|further|then)\s+)?(?:propose|introduce|present|develop|design)s?\s+"
+ADJ = r"(?:(?:a|an|the|our)\s+)?(?:(?:novel|new|simple|efficient|effective|general|unified|lightweight|scalable|principled|first|generic|fast|practical)\s+){0,3}"
+# "we propose GPipe", "we introduce a novel PC-DARTS": a coined name right after the verb
+PROPOSE = re.compile(VERB + ADJ + rf"({NAME})(?=[\s,.;:)(]|$)", re.I)
+# "we present rectified flow, a simple approach ...": any short name followed by an apposition
+APPOSITION = re.compile(
+    VERB + r"([A-Za-z][\w\-]*(?:\s[A-Za-z][\w\-]*){0,3}),\s+(?:a|an)\s+(?:[\w\-()]+\s+){0,6}?"
+    r"(?:approach|method|framework|model|algorithm|technique|architecture|pipeline|system|network|paradigm|strategy)\b",
     re.I,
 )
-CALLED = re.compile(rf"\b(?:called|named|dubbed|termed|coined)\s+({NAME})(?=[\s,.;:)(]|$)")
+CALLED = re.compile(rf"\b(?:called|named|namely|dubbed|termed|coined)[\s,]+({NAME}(?:[ -]{NAME}){{0,2}}?)(?=[\s,.;:)(]|$)")
+DEF_AFTER_VERB = re.compile(VERB + ADJ + r"$", re.I)
 ACRONYM_DEF = re.compile(r"\b((?:[A-Za-z][\w\-]*\s+){1,7}?[A-Za-z][\w\-]*)\s+\(([A-Z][A-Za-z0-9\-]*[A-Z0-9][a-z]?s?)\)")
+# one-word title prefixes that are not names ("Rethinking: ...", "Survey: ...")
+TITLE_WORDS = {"rethinking", "revisiting", "review", "survey", "position", "overview", "tutorial", "introduction",
+               "perspective", "commentary", "correction", "erratum", "retraction", "abstract", "editorial"}
 STOP_LEAD = {"a", "an", "the", "of", "and", "for", "to", "in", "on", "with", "we", "our", "this", "that", "by", "via", "is"}
 
 
@@ -41,7 +49,8 @@ def title_method(title: str) -> tuple[str, int, int] | None:
         return None
     prefix = m.group(1)
     words = re.split(r"[ ]", prefix)
-    if len(words) > 3 or not any(is_codename(w) for w in words):
+    single_name = len(words) == 1 and prefix[0].isupper() and prefix.lower() not in TITLE_WORDS
+    if len(words) > 3 or not (single_name or any(is_codename(w) for w in words)):
         return None
     return prefix, m.start(1), m.end(1)
 
@@ -93,17 +102,22 @@ class ProposalRules:
             st = sent.text
             if not re.search(r"\b(propose|introduce|present|develop|design)", st, re.I):
                 continue
+            base = sent.start_char
             for m in list(PROPOSE.finditer(st)) + list(CALLED.finditer(st)):
                 cand = m.group(1)
-                if not is_codename(cand) or cand.lower() in STOP_LEAD:
+                if not any(is_codename(w) for w in re.split(r"[ ]", cand)) or cand.lower() in STOP_LEAD:
                     continue
-                s = sent.start_char + m.start(1)
-                out.append(Mention("Method", cand, s, s + len(cand), confidence=0.8,
+                out.append(Mention("Method", cand, base + m.start(1), base + m.end(1), confidence=0.8,
                                    component=self.name, role="proposes"))
-            # "we propose Differentiable Search Index (DSI)": the defined pair is the method
+            for m in APPOSITION.finditer(st):
+                cand = m.group(1)
+                if cand.split()[0].lower() in STOP_LEAD:
+                    continue
+                out.append(Mention("Method", cand, base + m.start(1), base + m.end(1), confidence=0.75,
+                                   component=self.name, role="proposes"))
+            # "we propose the Differentiable Search Index (DSI)": the defined pair is the method
             for long_form, ls, le, acro, as_, ae in acronym_definitions(st):
-                if re.search(r"\b(?:we|this paper|this work)\s+(?:propose|introduce|present|develop)", st[:ls], re.I):
-                    base = sent.start_char
+                if DEF_AFTER_VERB.search(st[:ls]):
                     out.append(Mention("Method", long_form, base + ls, base + le, confidence=0.8,
                                        component=self.name, role="proposes"))
                     out.append(Mention("Method", acro, base + as_, base + ae, name=long_form,
