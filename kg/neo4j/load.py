@@ -1,0 +1,253 @@
+"""Load a kg networkx graph into Neo4j: idempotent MERGE in UNWIND batches.
+
+Statements come from ``cypher/schema.cypher`` and the templates ``cypher/load_nodes.cypher`` /
+``cypher/load_rels.cypher``. The only text substituted into a template is a label or relationship type
+that is first checked against the whitelist in :mod:`kg.graph.schema`; every value is a parameter.
+
+Property conversion (Neo4j stores scalars and homogeneous lists of scalars only): ``None`` is dropped,
+scalars and homogeneous lists of scalars are kept, dicts and any other list (containing dicts, nested
+lists, mixed types) become JSON strings.
+
+``SET n += props`` updates changed properties and adds new ones; it never deletes nodes, relationships
+or properties that disappeared from the graph (reload into an emptied database for an exact mirror).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from importlib import resources
+
+from ..errors import Neo4jError
+from ..graph.schema import NODE_LABELS, REL_TYPES, split_node_id
+from .connection import Connection
+
+log = logging.getLogger("kg.neo4j")
+
+_IDENT = re.compile(r"^[A-Z][A-Za-z_]*$")
+RETRIES = 4  # extra attempts per batch on ServiceUnavailable/SessionExpired, after the driver's own retries
+
+
+def cypher_text(name: str) -> str:
+    """Text of a file in the packaged ``cypher/`` folder (``kg.cypher``)."""
+    return resources.files("kg.cypher").joinpath(name).read_text(encoding="utf-8")
+
+
+def split_statements(text: str) -> list[str]:
+    """Statements of a .cypher file: ``//`` comment lines dropped, split at ``;`` ending a line."""
+    lines = [ln for ln in text.splitlines() if not ln.strip().startswith("//")]
+    parts = re.split(r";[ \t]*(?:\n|$)", "\n".join(lines))
+    return [p.strip() for p in parts if p.strip()]
+
+
+def schema_statements() -> list[str]:
+    return split_statements(cypher_text("schema.cypher"))
+
+
+def _check_label(label: str) -> str:
+    if label not in NODE_LABELS or not _IDENT.match(label):
+        raise Neo4jError(f"label {label!r} is not in the graph schema (kg.graph.schema.NODE_LABELS)")
+    return label
+
+
+def _check_type(rel: str) -> str:
+    if rel not in REL_TYPES or not _IDENT.match(rel):
+        raise Neo4jError(f"relationship type {rel!r} is not in the graph schema (kg.graph.schema.REL_TYPES)")
+    return rel
+
+
+def node_statement(label: str) -> str:
+    """The MERGE statement for one whitelisted label."""
+    body = "\n".join(split_statements(cypher_text("load_nodes.cypher")))
+    return body.replace("__LABEL__", _check_label(label))
+
+
+def rel_statement(rel: str, start: str, end: str) -> str:
+    """The MERGE statement for one whitelisted relationship type between two whitelisted labels."""
+    body = "\n".join(split_statements(cypher_text("load_rels.cypher")))
+    return (body.replace("__START__", _check_label(start)).replace("__END__", _check_label(end))
+            .replace("__TYPE__", _check_type(rel)))
+
+
+# ---------------------------------------------------------------- property conversion
+
+_SCALARS = (str, bool, int, float)
+
+
+def _json(v) -> str:
+    return json.dumps(v, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def convert_value(v):
+    """A networkx attribute value as a Neo4j property value (None means: drop the property)."""
+    if v is None:
+        return None
+    if isinstance(v, _SCALARS):
+        if isinstance(v, int) and not isinstance(v, bool) and not -(2**63) <= v < 2**63:
+            return str(v)
+        return v
+    if isinstance(v, (list, tuple, set, frozenset)):
+        items = sorted(v, key=str) if isinstance(v, (set, frozenset)) else list(v)
+        items = [x for x in items if x is not None]
+        if all(isinstance(x, _SCALARS) for x in items) and len({type(x) for x in items}) <= 1:
+            return items
+        return _json(items)
+    if isinstance(v, dict):
+        return _json(v)
+    return str(v)
+
+
+def convert_props(attrs: dict, drop: tuple[str, ...] = ()) -> dict:
+    out = {}
+    for k, v in attrs.items():
+        if k in drop:
+            continue
+        c = convert_value(v)
+        if c is not None:
+            out[str(k)] = c
+    return out
+
+
+def graph_rows(graph) -> tuple[dict[str, list[dict]], dict[tuple[str, str, str], list[dict]]]:
+    """Rows to load: ``{label: [{key, props}]}`` and ``{(type, start, end): [{a, b, props}]}``."""
+    nodes: dict[str, list[dict]] = defaultdict(list)
+    where: dict = {}
+    for nid, d in graph.nodes(data=True):
+        id_label, id_key = split_node_id(str(nid))
+        label = d.get("label") or id_label
+        key = d.get("key", id_key)
+        _check_label(label)
+        if key is None or key == "":
+            raise Neo4jError(f"node {nid!r} has no key")
+        key = str(key)
+        where[nid] = (label, key)
+        nodes[label].append({"key": key, "props": convert_props(d, drop=("label",)) | {"key": key}})
+    rels: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
+    for u, v, k, d in graph.edges(keys=True, data=True):
+        rel = k if isinstance(k, str) and k in REL_TYPES else d.get("type", k)
+        _check_type(str(rel))
+        (sl, sk), (el, ek) = where[u], where[v]
+        rels[(rel, sl, el)].append({"a": sk, "b": ek, "props": convert_props(d, drop=("type",))})
+    return dict(nodes), dict(rels)
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _write(conn: Connection, statement: str, params: dict, what: str, done: Callable[[], str]):
+    """Run one write in a managed transaction (driver retries transient errors), with bounded extra
+    retries and backoff when the server is unavailable. Returns the summary counters."""
+    from neo4j import exceptions as nx
+
+    def work(tx):
+        return tx.run(statement, params).consume().counters
+
+    delay = 1.0
+    for attempt in range(RETRIES + 1):
+        try:
+            with conn.session() as s:
+                return s.execute_write(work)
+        except (nx.ServiceUnavailable, nx.SessionExpired) as e:
+            if attempt == RETRIES:
+                raise Neo4jError(f"Neo4j at {conn.uri} became unavailable while loading {what} ({e}); "
+                                 f"{done()}. Loading is idempotent: rerun once the server is back") from e
+            log.warning("Neo4j unavailable (%s); retrying %s in %.0f s", e, what, delay)
+            time.sleep(delay)
+            delay = min(delay * 2, 16.0)
+        except nx.Neo4jError as e:
+            raise Neo4jError(f"Neo4j refused {what}: {e.code}: {e.message}; {done()}") from e
+        except nx.DriverError as e:
+            raise Neo4jError(f"Neo4j driver error while loading {what}: {e}; {done()}") from e
+    raise AssertionError("unreachable")
+
+
+def apply_schema(conn: Connection) -> int:
+    """Create constraints and indexes (idempotent); returns the number of statements run."""
+    stmts = schema_statements()
+    for st in stmts:
+        _write(conn, st, {}, "the schema (constraints/indexes)", lambda: "nothing was loaded yet")
+    with conn.session() as s:  # wait so the full-text index is usable right after loading
+        s.run("CALL db.awaitIndexes(300)").consume()
+    return len(stmts)
+
+
+def load_graph(graph, conn: Connection, batch_size: int = 1000,
+               progress: Callable[[int], None] | None = None) -> dict:
+    """Load ``graph`` (networkx MultiDiGraph following kg.graph.schema) into Neo4j.
+
+    Returns ``{"nodes": {label: n}, "rels": {type: n}, "created": {"nodes": n, "rels": n},
+    "properties_set": n, "seconds": s}`` where nodes/rels count what the graph holds (and Neo4j now
+    has at least that), and created/properties_set come from the server's counters.
+    Raises :class:`Neo4jError` saying how much was loaded when it fails part-way.
+    """
+    if batch_size < 1:
+        raise ValueError("batch_size must be >= 1")
+    t0 = time.perf_counter()
+    nodes, rels = graph_rows(graph)
+    n_nodes = sum(len(v) for v in nodes.values())
+    n_rels = sum(len(v) for v in rels.values())
+    state = {"nodes": 0, "rels": 0, "nodes_created": 0, "rels_created": 0, "props": 0}
+
+    def done() -> str:
+        return (f"loaded so far: {state['nodes']}/{n_nodes} nodes and "
+                f"{state['rels']}/{n_rels} relationships")
+
+    apply_schema(conn)
+    for label in sorted(nodes):
+        rows = nodes[label]
+        st = node_statement(label)
+        for i in range(0, len(rows), batch_size):
+            batch = rows[i:i + batch_size]
+            c = _write(conn, st, {"rows": batch}, f"{label} nodes", done)
+            state["nodes"] += len(batch)
+            state["nodes_created"] += c.nodes_created
+            state["props"] += c.properties_set
+            if progress:
+                progress(len(batch))
+    for rel, start, end in sorted(rels):
+        rows = rels[(rel, start, end)]
+        st = rel_statement(rel, start, end)
+        for i in range(0, len(rows), batch_size):
+            batch = rows[i:i + batch_size]
+            c = _write(conn, st, {"rows": batch}, f"{rel} relationships", done)
+            state["rels"] += len(batch)
+            state["rels_created"] += c.relationships_created
+            state["props"] += c.properties_set
+            if progress:
+                progress(len(batch))
+    by_type: dict[str, int] = defaultdict(int)
+    for (rel, _, _), rows in rels.items():
+        by_type[rel] += len(rows)
+    out = {
+        "nodes": {label: len(rows) for label, rows in sorted(nodes.items())},
+        "rels": dict(sorted(by_type.items())),
+        "created": {"nodes": state["nodes_created"], "rels": state["rels_created"]},
+        "properties_set": state["props"],
+        "seconds": round(time.perf_counter() - t0, 2),
+    }
+    log.info("loaded %d nodes, %d relationships into %s", n_nodes, n_rels, conn.uri)
+    return out
+
+
+def counts(conn: Connection) -> dict:
+    """``{"nodes": {label: n}, "rels": {type: n}}`` as stored in Neo4j (labels/types with n > 0)."""
+    from neo4j import exceptions as nx
+
+    def work(tx):
+        nodes = {r["label"]: r["n"] for r in tx.run(
+            "MATCH (n) UNWIND labels(n) AS label RETURN label, count(*) AS n ORDER BY label")}
+        rels = {r["type"]: r["n"] for r in tx.run(
+            "MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS n ORDER BY type")}
+        return {"nodes": nodes, "rels": rels}
+
+    try:
+        with conn.session() as s:
+            return s.execute_read(work)
+    except nx.Neo4jError as e:
+        raise Neo4jError(f"counting in Neo4j failed: {e.code}: {e.message}") from e
+    except nx.DriverError as e:
+        raise Neo4jError(f"counting in Neo4j failed: {e}") from e
