@@ -155,6 +155,14 @@ def test_arxiv_snapshot():
     assert [w.split(": ", 1)[0].rsplit(":", 1)[1] for w in report.warnings] == ["3", "4"]
 
 
+def test_arxiv_snapshot_as_json_array(tmp_path):
+    lines = (FIXTURES / "snapshot.jsonl").read_text().splitlines()[:2]
+    f = tmp_path / "snapshot.json"
+    f.write_text("[\n" + ",\n".join(lines) + "\n]\n")
+    papers, _ = read(f)
+    assert [p.id for p in papers] == ["arxiv:0704.0001", "arxiv:1706.03762"]
+
+
 # ---------------------------------------------------------------- OpenAlex, BibTeX
 
 def test_openalex_api_page():

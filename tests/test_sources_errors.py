@@ -108,6 +108,20 @@ def test_truncated_json_array_keeps_records_before_the_break(tmp_path):
     assert report.warnings[0].startswith(f"{f}:4: invalid JSON")
 
 
+def test_jsonl_whose_first_line_is_broken(tmp_path):
+    data = '{"id": "a", "title": "Cut off\n' + GOOD + "\n"
+    for name in ("cut.jsonl", "cut"):  # by extension and by content
+        papers, report = read(write(tmp_path, name, data))
+        assert [p.id for p in papers] == ["p1"] and report.warnings[0].startswith(f"{tmp_path / name}:1: invalid JSON")
+
+
+def test_json_file_holding_one_object_per_line_or_one_line(tmp_path):
+    papers, _ = read(write(tmp_path, "lines.json", GOOD + "\n" + GOOD.replace("p1", "p2") + "\n"))
+    assert [p.id for p in papers] == ["p1", "p2"]
+    papers, _ = read(write(tmp_path, "oneline.json", '{"papers": [%s]}' % GOOD))
+    assert [p.id for p in papers] == ["p1"]
+
+
 def test_huge_abstract_is_truncated_with_a_warning(tmp_path):
     f = write(tmp_path, "big.jsonl", '{"id": "big", "title": "Big", "abstract": "%s"}\n' % ("word " * 30_000))
     (paper,), report = read(f)

@@ -24,7 +24,7 @@ from .arxiv import read_atom
 from .bibtex import read_bibtex
 from .common import MAX_ABSTRACT, clean_text, collapse
 from .openalex import read_openalex
-from .tabular import SNAPSHOT_KEYS, read_csv, read_json, read_jsonl, snapshot_paper
+from .tabular import SNAPSHOT_KEYS, read_csv, read_json, read_jsonl, read_snapshot
 from .text import looks_like_hf, read_hf
 
 __all__ = ["FORMATS", "Report", "detect_format", "read_papers"]
@@ -38,7 +38,7 @@ READERS: dict[str, Callable[[str], Iterator[tuple[int, Paper | str]]]] = {
     "json": read_json,
     "csv": read_csv,
     "arxiv-atom": read_atom,
-    "arxiv-snapshot": lambda path: read_jsonl(path, snapshot_paper),
+    "arxiv-snapshot": read_snapshot,
     "openalex": read_openalex,
     "bibtex": read_bibtex,
 }
@@ -95,11 +95,10 @@ def _sniff(head: str) -> str | None:
     if not s:
         return None
     if s[0] in "[{":
-        first = s.split("\n", 1)[0].strip()
-        lines = [ln for ln in s.split("\n")[:5] if ln.strip()]
-        if first.startswith("{") and first.endswith("}") and len(lines) > 1 and lines[1].lstrip().startswith("{"):
-            return _json_kind(head) or "jsonl"
-        return _json_kind(head) or ("json" if s[0] == "[" or len(lines) > 1 else "jsonl")
+        kind = _json_kind(head)
+        lines = [ln.strip() for ln in s.split("\n", 3)[:3] if ln.strip()]
+        one_a_line = len(lines) >= 2 and lines[0][:1] == lines[1][:1] == "{" and lines[0].endswith("}")
+        return kind or ("jsonl" if one_a_line else "json")
     if s.startswith("<"):
         return "arxiv-atom" if re.search(r"<feed|<entry|2005/Atom", s[:4000]) else None
     if re.match(r"@\s*\w+\s*[{(]", s) or re.search(r"^\s*@(article|inproceedings|misc|book|techreport)\s*\{", s, re.M | re.I):
@@ -118,10 +117,10 @@ def detect_format(path: str) -> str:
     ext = os.path.splitext(path)[1].lower()
     guess = _EXTENSIONS.get(ext)
     sniffed = _sniff(head)
-    if guess in ("jsonl", "json"):
-        if sniffed in ("openalex", "arxiv-snapshot", "jsonl", "json"):
-            return sniffed
-        return guess
+    if guess == "jsonl":  # trust the name unless the content is plainly something else
+        return sniffed if sniffed in ("openalex", "arxiv-snapshot") or head.lstrip()[:1] == "[" else guess
+    if guess == "json":
+        return sniffed if sniffed in ("openalex", "arxiv-snapshot", "jsonl") else guess
     if guess == "hf" and sniffed not in (None, "csv"):
         return sniffed  # a .txt that is really JSON, XML or BibTeX
     if guess:

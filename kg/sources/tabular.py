@@ -116,10 +116,14 @@ def _skip_ws(text: str, i: int) -> int:
     return i
 
 
+class BadJson(str):
+    """Marks a reason string yielded in place of a JSON value that could not be decoded."""
+
+
 def _iter_array(text: str, i: int, decoder: json.JSONDecoder) -> Iterator[tuple[int, object]]:
     """Elements of the JSON array starting at ``text[i] == "["`` with their line numbers.
 
-    A syntax error yields ``(line, JSONDecodeError)`` and stops (the rest cannot be trusted).
+    A syntax error yields ``(line, BadJson)`` and stops (the rest cannot be trusted).
     """
     line, last = 1 + text.count("\n", 0, i), i
     pos = _skip_ws(text, i + 1)
@@ -130,7 +134,7 @@ def _iter_array(text: str, i: int, decoder: json.JSONDecoder) -> Iterator[tuple[
         try:
             value, end = decoder.raw_decode(text, pos)
         except (json.JSONDecodeError, RecursionError) as e:
-            yield line, e
+            yield line, BadJson(f"invalid JSON ({getattr(e, 'msg', 'too deeply nested')}); rest of the file skipped")
             return
         yield line, value
         pos = _skip_ws(text, end)
@@ -139,13 +143,35 @@ def _iter_array(text: str, i: int, decoder: json.JSONDecoder) -> Iterator[tuple[
             continue
         if pos < len(text) and text[pos] == "]":
             return
-        err = json.JSONDecodeError("expected ',' or ']' after a record", text, pos)
-        yield line + text.count("\n", last, pos), err
+        yield line + text.count("\n", last, pos), BadJson("invalid JSON (expected ',' or ']' after a record); "
+                                                           "rest of the file skipped")
         return
 
 
+def _iter_values(text: str, i: int, decoder: json.JSONDecoder) -> Iterator[tuple[int, object]]:
+    """Top-level values one after another (one object, JSON Lines, concatenated JSON).
+
+    After a syntax error, reading resumes at the next line that starts with ``{``.
+    """
+    line, last = 1 + text.count("\n", 0, i), i
+    while i < len(text):
+        line, last = line + text.count("\n", last, i), i
+        try:
+            value, end = decoder.raw_decode(text, i)
+        except (json.JSONDecodeError, RecursionError) as e:
+            yield line, BadJson(f"invalid JSON ({getattr(e, 'msg', 'too deeply nested')})")
+            m = re.compile(r"\n[ \t]*\{").search(text, i + 1)
+            if not m:
+                return
+            i = m.start() + 1
+            continue
+        yield line, value
+        i = _skip_ws(text, end)
+
+
 def iter_json_document(path: str) -> Iterator[tuple[int, object]]:
-    """Records of a JSON array, of a list under ``papers``/``results``/``data``, or one object."""
+    """Records of a JSON array, of a list under ``papers``/``results``/``data``, or of top-level
+    objects (one, or several one after another)."""
     text = read_text(path)
     decoder = json.JSONDecoder(strict=False)
     i = _skip_ws(text, 0)
@@ -154,34 +180,33 @@ def iter_json_document(path: str) -> Iterator[tuple[int, object]]:
     if text[i] == "[":
         yield from _iter_array(text, i, decoder)
         return
-    try:
-        obj, _ = decoder.raw_decode(text, i)
-    except (json.JSONDecodeError, RecursionError) as e:
-        raise InputError(f"{path}:{getattr(e, 'lineno', 1)}: not valid JSON ({getattr(e, 'msg', e)}); "
-                         "fix the file, or use --format jsonl if it has one object per line") from None
-    if not isinstance(obj, dict):
-        raise InputError(f"{path}: JSON top level is {type(obj).__name__}; expected a list of papers "
-                         "or an object with a 'papers'/'results'/'data' list")
-    for key in LIST_KEYS:
-        if isinstance(obj.get(key), list):
-            items = obj[key]
-            m = re.search(r'"%s"\s*:\s*\[' % key, text)
-            located = list(_iter_array(text, m.end() - 1, decoder)) if m else []
-            if len(located) == len(items) and all(v == x for (_, v), x in zip(located, items)):
-                yield from located
-            else:
-                start = 1 + text.count("\n", 0, i)
-                yield from ((start, x) for x in items)
-            return
-    yield 1 + text.count("\n", 0, i), obj
+    values = _iter_values(text, i, decoder)
+    line, obj = next(values)
+    if isinstance(obj, dict):
+        for key in LIST_KEYS:
+            if isinstance(obj.get(key), list):
+                items = obj[key]
+                m = re.search(r'"%s"\s*:\s*\[' % key, text)
+                located = list(_iter_array(text, m.end() - 1, decoder)) if m else []
+                if len(located) == len(items) and all(v == x for (_, v), x in zip(located, items)):
+                    yield from located
+                else:
+                    yield from ((line, x) for x in items)
+                return
+    yield line, obj
+    yield from values
 
 
 def read_json(path: str, conv: Converter = generic_paper) -> Iterator[Item]:
     for line, rec in iter_json_document(path):
-        if isinstance(rec, (json.JSONDecodeError, RecursionError)):
-            yield line, f"invalid JSON ({getattr(rec, 'msg', rec)}); rest of the file skipped"
-            return
-        yield convert(conv, line, rec)
+        yield (line, str(rec)) if isinstance(rec, BadJson) else convert(conv, line, rec)
+
+
+def read_snapshot(path: str) -> Iterator[Item]:
+    """The arXiv snapshot is JSON Lines; a JSON array of the same records is accepted too."""
+    with open_text(path) as f:
+        head = f.read(256).lstrip()
+    yield from (read_json if head.startswith("[") else read_jsonl)(path, snapshot_paper)
 
 
 def read_csv(path: str) -> Iterator[Item]:
