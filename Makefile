@@ -8,7 +8,7 @@ STORE ?= out/demo-store
 .PHONY: venv demo test test-unit bench model neo4j-start neo4j-stop neo4j-status clean
 
 $(BIN)/kg: pyproject.toml
-	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	test -x $(BIN)/pip || (rm -rf $(VENV) && $(PY) -m venv $(VENV))
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[test]'
 	touch $(BIN)/kg
