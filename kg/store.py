@@ -74,7 +74,7 @@ class Store:
         except BlockingIOError:
             fh.close()
             raise StoreLockedError(f"{self.path} is being written by another kg process; "
-                                   "wait for it to finish (or remove a stale {self.path}/lock if none runs)")
+                                   f"wait for it to finish (or remove a stale {self.path}/lock if none runs)")
         try:
             fh.write(str(os.getpid()))
             fh.flush()
