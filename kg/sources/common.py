@@ -51,11 +51,21 @@ def read_text(path: str) -> str:
 # ---------------------------------------------------------------- cleaning
 
 def clean_text(value: str) -> str:
-    """Strip control characters, keep paragraph breaks, trim each line's outer spaces."""
-    s = _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
-    s = re.sub(r"[ \t\u00a0]+", " ", s)
-    s = re.sub(r" ?\n ?", "\n", s)
-    return re.sub(r"\n{3,}", "\n\n", s).strip()
+    """Strip control characters, collapse spaces, keep line and (single) paragraph breaks."""
+    if "\r" in value:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    if _CONTROL.search(value):
+        value = _CONTROL.sub("", value)
+    if "\n" not in value:
+        return " ".join(value.split())
+    lines: list[str] = []
+    for raw in value.split("\n"):
+        line = " ".join(raw.split())
+        if line or (lines and lines[-1]):
+            lines.append(line)
+    while lines and not lines[-1]:
+        lines.pop()
+    return "\n".join(lines)
 
 
 def collapse(value: str) -> str:
