@@ -12,10 +12,12 @@ from .graph.schema import entity_key
 
 def find_entity(g: nx.MultiDiGraph, label: str, name: str) -> str:
     """Node id of the entity with this name or alias (case-insensitive)."""
+    from .extract.resolve import canonical_name
+
+    for candidate in (name, canonical_name(label, name)):
+        if f"{label}:{entity_key(candidate)}" in g:
+            return f"{label}:{entity_key(candidate)}"
     key = entity_key(name)
-    nid = f"{label}:{key}"
-    if nid in g:
-        return nid
     for n, d in g.nodes(data=True):
         if d.get("label") == label and key in {entity_key(a) for a in d.get("aliases", [])}:
             return n

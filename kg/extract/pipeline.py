@@ -119,7 +119,7 @@ def doc_to_record(doc: Doc, paper: Paper) -> dict:
             ent["role"] = m.role
         for k, v in (m.attrs or {}).items():
             if v is not None:
-                ent[k] = v
+                ent["device_type" if k == "type" else k] = v  # attrs never override the core keys
         entities.append(ent)
         if m.generic:
             continue

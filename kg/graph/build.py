@@ -50,7 +50,8 @@ def build_graph(items: Iterable[tuple[Paper, dict]]) -> nx.MultiDiGraph:
     for paper, rec in pairs:
         pid = node_id("Paper", paper.id)
         props = {k: v for k, v in paper.to_dict().items() if k not in ("references", "source") and v not in (None, [], "")}
-        g.add_node(pid, label="Paper", key=paper.id, stub=False, **props)
+        props.pop("id", None)
+        g.add_node(pid, label="Paper", key=paper.id, id=paper.id, stub=False, **props)
     for paper, rec in pairs:
         pid = node_id("Paper", paper.id)
         for e in rec.get("entities", []):
@@ -84,10 +85,19 @@ def _add_links(g: nx.MultiDiGraph, pairs: list[tuple[Paper, dict]], records: lis
         from . import links
     except ImportError:  # pragma: no cover - during development only
         return
+    known = {}  # any id a corpus paper is known by -> its node
+    for paper, _ in pairs:
+        ids = [paper.id, *(paper.aliases or [])]
+        if paper.arxiv_id:
+            ids.append(f"arxiv:{paper.arxiv_id}")
+        if paper.doi:
+            ids.append(f"doi:{paper.doi.lower()}")
+        for alias in ids:
+            known.setdefault(alias, node_id("Paper", paper.id))
     for paper, _ in pairs:
         pid = node_id("Paper", paper.id)
         for c in links.citations(paper):
-            tid = node_id("Paper", c["id"])
+            tid = known.get(c["id"], node_id("Paper", c["id"]))
             if tid == pid:
                 continue
             if tid not in g:
