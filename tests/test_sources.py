@@ -70,6 +70,22 @@ def test_hf_page_drops_chrome_joins_wrapped_titles_and_keeps_paragraphs():
     assert report.warnings == []
 
 
+def test_hf_text_with_hard_wrapped_abstracts_and_question_titles(tmp_path):
+    f = tmp_path / "wrapped.txt"
+    f.write_text("Do Transformers Really Need Positional Encodings?\n\n"
+                 "We show that causal language models without any positional\n"
+                 "encoding remain competitive with standard ones, and we explain\n"
+                 "why by probing their hidden states.\n\n"
+                 "Mixture-of-Experts Made Simple\n\n"
+                 "Sparse models route each token to a few experts. We give a simple\n"
+                 "recipe that trains them stably at scale.\n")
+    papers, _ = read(f)
+    assert [p.title for p in papers] == ["Do Transformers Really Need Positional Encodings?",
+                                        "Mixture-of-Experts Made Simple"]
+    assert papers[0].abstract.startswith("We show that causal language models without any positional encoding")  # unwrapped
+    assert papers[1].source == f"{f}:7"
+
+
 # ---------------------------------------------------------------- jsonl / json / csv
 
 def test_jsonl_keeps_input_ids_verbatim_and_reads_optional_fields():

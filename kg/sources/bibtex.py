@@ -92,6 +92,7 @@ def read_bibtex(path: str) -> Iterator[tuple[int, Paper | str]]:
             yield line, f"unparseable BibTeX entry ({type(e).__name__})"
             continue
         new = parser.bib_database.entries[before:]
+        del parser.bib_database.entries[:]  # keep @string macros, not every entry, in memory
         if kind == "string":
             continue
         if not new:

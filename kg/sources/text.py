@@ -80,22 +80,32 @@ def _blocks(text: str) -> Iterator[tuple[int, list[str]]]:
         yield start, lines
 
 
-def _split_block(start: int, lines: list[str]) -> list[tuple[int, str, bool]]:
-    """Turn a block into (line, text, is_title) pieces; splits a title glued to its abstract."""
+def _split_block(start: int, lines: list[str], expect_title: bool) -> list[tuple[int, str, bool]]:
+    """Turn a block into (line, text, is_title) pieces.
+
+    Where a title is due (start of page, or after an abstract), a title line glued to the
+    abstract below it is split off: first line title-like, next line starting a sentence.
+    """
     joined = " ".join(lines)
     if len(lines) == 1 or is_title(joined):
         return [(start, joined, is_title(joined))]
     rest = " ".join(lines[1:])
-    if is_title(lines[0]) and not is_title(rest) and (len(rest) > 150 or len(lines) > 2):
+    if (expect_title and is_title(lines[0]) and not is_title(rest) and lines[1][:1].isupper()
+            and (len(rest) > 150 or len(lines) > 2)):
         return [(start, lines[0], True), (start + 1, rest, False)]
-    if len(lines) == 2 and is_title(lines[0]) and is_title(lines[1]):
-        return [(start, joined, True)]
     return [(start, joined, False)]
+
+
+def _pieces(text: str) -> list[tuple[int, str, bool]]:
+    pieces: list[tuple[int, str, bool]] = []
+    for start, lines in _blocks(text):
+        pieces.extend(_split_block(start, lines, not pieces or not pieces[-1][2]))
+    return pieces
 
 
 def read_hf(path: str) -> Iterator[tuple[int, Paper | str]]:
     """Papers from a saved/pasted Hugging Face papers page."""
-    pieces = [p for start, lines in _blocks(read_text(path)) for p in _split_block(start, lines)]
+    pieces = _pieces(read_text(path))
     seen_abstract = False
     i = 0
     while i < len(pieces):
@@ -121,5 +131,5 @@ def read_hf(path: str) -> Iterator[tuple[int, Paper | str]]:
 
 def looks_like_hf(text: str) -> bool:
     """Content sniff: at least one title block directly followed by a prose block."""
-    pieces = [p for start, lines in _blocks(text[:200_000]) for p in _split_block(start, lines)]
+    pieces = _pieces(text[:200_000])
     return any(a[2] and not b[2] and len(b[1]) >= 100 for a, b in zip(pieces, pieces[1:]))
