@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from collections.abc import Callable, Iterable
@@ -79,11 +80,22 @@ def build_graph(inputs: list[str], fmt: str | None = None, workers: int = 1) -> 
     return _build_graph(zip(papers, extract_papers(papers, workers=workers)))
 
 
+def in_shard(paper_id: str, shard: tuple[int, int] | None) -> bool:
+    """True when the paper belongs to shard (i, n): a stable hash of its id, mod n, equals i."""
+    if shard is None:
+        return True
+    i, n = shard
+    return int.from_bytes(hashlib.sha1(paper_id.encode("utf-8")).digest()[:8], "big") % n == i
+
+
 def extract(inputs: list[str], out_path: str | None, fmt: str | None = None, workers: int = 1,
-            progress: Progress | None = None, write: Callable[[str], None] | None = None) -> Report:
-    """Write one JSON line per paper (the public extraction format) to out_path (or `write`)."""
+            progress: Progress | None = None, write: Callable[[str], None] | None = None,
+            shard: tuple[int, int] | None = None) -> Report:
+    """Write one JSON line per paper (the public extraction format) to out_path (or `write`).
+    With shard=(i, n) only the papers of shard i of n (see :func:`in_shard`): n machines run shards
+    0..n-1 over the same inputs and their outputs together hold every paper exactly once."""
     report = Report()
-    papers = read_papers(inputs, fmt=fmt, report=report)
+    papers = (p for p in read_papers(inputs, fmt=fmt, report=report) if in_shard(p.id, shard))
     fh = open(out_path, "w", encoding="utf-8") if out_path and out_path != "-" else None
     try:
         for record in extract_papers(papers, workers=workers):

@@ -37,17 +37,32 @@ def build(inputs, store, fmt, workers, quiet):
 @click.option("-o", "--output", default="-", show_default=True, help="Output JSONL file ('-' = stdout).")
 @input_format_option
 @workers_option
+@click.option("--shard", default=None, metavar="I/N", callback=lambda ctx, p, v: _shard(v),
+              help="Only papers whose stable id hash mod N is I (fan out over N machines: 0/N .. N-1/N).")
 @quiet_option
-def extract(inputs, output, fmt, workers, quiet):
+def extract(inputs, output, fmt, workers, shard, quiet):
     """Extraction only: one JSON object per paper (format documented in README)."""
     from ..pipeline import extract as run_extract
 
     write = click.echo if output == "-" else None
     with progress_bar(quiet or output == "-", "Extracting") as update:
-        report = run_extract(list(inputs), output, fmt=fmt, workers=workers, progress=update, write=write)
+        report = run_extract(list(inputs), output, fmt=fmt, workers=workers, progress=update, write=write,
+                             shard=shard)
     report_summary(report, quiet)
     if report.skipped:
         raise SystemExit(EXIT_SKIPPED)
+
+
+def _shard(value: str | None) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    try:
+        i, n = (int(x) for x in value.split("/"))
+    except ValueError:
+        raise click.BadParameter(f"{value!r}: expected I/N, e.g. 0/4") from None
+    if not (n >= 1 and 0 <= i < n):
+        raise click.BadParameter(f"{value!r}: need 0 <= I < N")
+    return i, n
 
 
 @main.command()
