@@ -182,3 +182,18 @@ def test_exit_1_missing_input_and_2_usage(tmp_path):
     assert result.exit_code == 1 and "no such file" in result.output
     assert CliRunner().invoke(main, ["extract"]).exit_code == 2
     assert CliRunner().invoke(main, ["build", "x.jsonl", "--workers", "0"]).exit_code == 2
+
+
+def test_extract_shards_partition_the_input(tmp_path):
+    """`kg extract --shard i/n` over the same input: disjoint outputs whose union is the whole run."""
+    src = write_lines(tmp_path / "papers.jsonl", scitldr(30))
+    full, _ = _extract(tmp_path, src)
+    all_ids = [json.loads(x)["id"] for x in scitldr(30)]
+    seen = []
+    for i in range(3):
+        out = tmp_path / f"shard{i}.jsonl"
+        r = CliRunner().invoke(main, ["extract", str(src), "-o", str(out), "-q", "--shard", f"{i}/3"])
+        assert r.exit_code == 0, r.output
+        seen += [json.loads(x)["id"] for x in out.read_text().splitlines()]
+    assert sorted(seen) == sorted(all_ids)
+    assert CliRunner().invoke(main, ["extract", str(src), "--shard", "3/3"]).exit_code == 2
