@@ -6,4 +6,4 @@ RETURN p.key AS paper, coalesce(p.title, p.key) AS title, coalesce(p.stub, false
        count(DISTINCT CASE WHEN type(r) = "CITES" THEN q END) AS cited_by,
        count(DISTINCT CASE WHEN type(r) = "BUILDS_ON" THEN q END) AS built_on_by
 ORDER BY cited_by + built_on_by DESC, paper
-LIMIT $limit;
+LIMIT toInteger($limit);

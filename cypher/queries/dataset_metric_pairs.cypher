@@ -4,4 +4,4 @@
 MATCH (d:Dataset)<-[:EVALUATES_ON]-(p:Paper)-[:MEASURES]->(m:Metric)
 RETURN d.name AS dataset, m.name AS metric, count(DISTINCT p) AS papers
 ORDER BY papers DESC, dataset, metric
-LIMIT $limit;
+LIMIT toInteger($limit);

@@ -11,4 +11,4 @@ RETURN coalesce(e.name, e.title) AS entity, type(r) AS relationship,
        CASE WHEN startNode(r) = e THEN "out" ELSE "in" END AS direction,
        labels(n)[0] AS label, coalesce(n.name, n.title, n.raw, n.key) AS neighbour, n.key AS key
 ORDER BY relationship, neighbour
-LIMIT $limit;
+LIMIT toInteger($limit);

@@ -7,4 +7,4 @@ RETURN h.name AS hardware, count(DISTINCT p) AS papers,
        [x IN collect(DISTINCT CASE WHEN r.amount IS NOT NULL THEN toString(r.amount) + " " + coalesce(r.amount_unit, "") END) WHERE x IS NOT NULL] AS amounts,
        collect(DISTINCT p.key)[..10] AS example_papers
 ORDER BY papers DESC, hardware
-LIMIT $limit;
+LIMIT toInteger($limit);

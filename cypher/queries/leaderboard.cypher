@@ -14,4 +14,4 @@ RETURN m.name AS metric, r.value AS value, r.unit AS unit, meth.name AS method,
 ORDER BY metric,
          CASE WHEN coalesce(r.lower_is_better, false) THEN r.value ELSE -r.value END,
          paper
-LIMIT $limit;
+LIMIT toInteger($limit);

@@ -10,4 +10,4 @@ OPTIONAL MATCH (p)-[:MEASURES]->(x:Metric)
 WITH d, m, count(DISTINCT p) AS papers, collect(DISTINCT x.name) AS metrics
 RETURN m.name AS method, papers, metrics, d.name AS dataset
 ORDER BY papers DESC, method
-LIMIT $limit;
+LIMIT toInteger($limit);

@@ -8,4 +8,4 @@ WITH e, min(p.date) AS first_seen, count(DISTINCT p) AS papers
 WHERE first_seen >= $since
 RETURN e.name AS name, first_seen, papers
 ORDER BY first_seen DESC, papers DESC, name
-LIMIT $limit;
+LIMIT toInteger($limit);

@@ -7,4 +7,4 @@ WHERE d.key = toLower(trim($dataset)) OR toLower(d.name) = toLower(trim($dataset
 MATCH (p:Paper)-[e:EVALUATES_ON]->(d)
 RETURN p.key AS paper, p.title AS title, p.date AS date, d.name AS dataset, e.sentence AS evidence
 ORDER BY date DESC, paper
-LIMIT $limit;
+LIMIT toInteger($limit);

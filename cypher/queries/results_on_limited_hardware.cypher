@@ -14,4 +14,4 @@ OPTIONAL MATCH (r)-[:FOR]->(meth:Method)
 RETURN p.key AS paper, p.title AS title, h.name AS hardware, ro.count AS devices,
        m.name AS metric, r.value AS value, r.unit AS unit, meth.name AS method, d.name AS dataset
 ORDER BY devices, metric, value DESC, paper
-LIMIT $limit;
+LIMIT toInteger($limit);

@@ -4,4 +4,4 @@
 CALL db.index.fulltext.queryNodes("paper_text", $q) YIELD node, score
 RETURN node.key AS paper, node.title AS title, node.date AS date, round(score, 3) AS score
 ORDER BY score DESC, paper
-LIMIT $limit;
+LIMIT toInteger($limit);

@@ -9,4 +9,4 @@ WHERE other <> p
 RETURN other.key AS paper, other.title AS title, count(DISTINCT e) AS shared,
        collect(DISTINCT e.name)[..10] AS shared_entities, p.key AS similar_to
 ORDER BY shared DESC, paper
-LIMIT $limit;
+LIMIT toInteger($limit);

@@ -5,4 +5,4 @@ MATCH (e:$($type))<-[r]-(p:Paper)
 WHERE type(r) IN ["PROPOSES", "USES", "EVALUATES_ON", "MEASURES", "ADDRESSES", "RUNS_ON"]
 RETURN e.name AS name, count(DISTINCT p) AS papers, e.key AS key
 ORDER BY papers DESC, name
-LIMIT $limit;
+LIMIT toInteger($limit);

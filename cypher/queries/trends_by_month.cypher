@@ -9,4 +9,4 @@ ORDER BY month, n DESC, e.name
 WITH month, sum(n) AS mentions, collect(e.name + " (" + toString(n) + ")")[..5] AS top
 RETURN month, mentions, top
 ORDER BY month DESC
-LIMIT $limit;
+LIMIT toInteger($limit);
