@@ -255,3 +255,18 @@ def test_sample_corpus_counts_match(neo4j_conn):
     for label in ENTITY_LABELS:
         assert label in NODE_LABELS
     assert set(graph_counts(g)["rels"]) <= set(REL_TYPES)
+
+
+def test_style_covers_every_label():
+    from importlib import resources
+
+    grass = resources.files("kg.cypher").joinpath("style.grass").read_text(encoding="utf-8")
+    for label in NODE_LABELS:
+        assert f"node.{label} {{" in grass and "caption" in grass, label
+
+
+def test_password_in_uri_is_refused_and_not_echoed():
+    secret = "s3cret-in-uri"
+    with pytest.raises(Neo4jError) as ei:
+        connect(f"bolt://neo4j:{secret}@127.0.0.1:1", "neo4j", "x")
+    assert secret not in str(ei.value) and "bolt://127.0.0.1:1" in str(ei.value)
