@@ -59,19 +59,44 @@ def build(inputs: list[str], store_dir: str, fmt: str | None = None, workers: in
                     continue
                 yield p
 
+        stamp = _graph_stamp()
+        fresh = store.graph_path.exists() and store.get_meta("graph_stamp") == _file_stamp(stamp, store.graph_path)
         for batch in _batches(todo(), batch_size):
             rows = []
             for paper, record in zip(batch, extract_papers(batch, workers=workers)):
                 rows.append((paper, paper.content_hash(), record))
+            if fresh:  # the saved graph no longer matches the records, until it is rebuilt below
+                store.set_meta("graph_stamp", None)
+                fresh = False
             store.put_records(rows)  # committed per batch: a killed build loses at most one batch
             result.extracted += len(rows)
             if progress:
                 progress(len(rows))
-        g = _build_graph(store.iter_records())
-        store.save_graph(g)
-        result.summary = summary(g)
+        cached_summary = store.get_meta("graph_summary") if fresh else None
+        if cached_summary:  # nothing changed since the graph was built: skip rebuilding it
+            result.summary = json.loads(cached_summary)
+        else:
+            g = _build_graph(store.iter_records())
+            store.save_graph(g)
+            result.summary = summary(g)
+            store.set_meta("graph_summary", json.dumps(result.summary))
+            store.set_meta("graph_stamp", _file_stamp(stamp, store.graph_path))
     store.close()
     return result
+
+
+def _graph_stamp() -> str:
+    """Identifies what built a graph: the extractor and the graph-building code."""
+    h = hashlib.sha1(EXTRACTOR.encode())
+    for f in sorted((Path(__file__).parent / "graph").glob("*.py")):
+        h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _file_stamp(stamp: str, path: Path) -> str:
+    """The graph stamp plus the graph file's size and mtime: a replaced or damaged file is rebuilt."""
+    st = path.stat()
+    return f"{stamp}:{st.st_size}:{st.st_mtime_ns}"
 
 
 def build_graph(inputs: list[str], fmt: str | None = None, workers: int = 1) -> nx.MultiDiGraph:
