@@ -197,3 +197,27 @@ def test_extract_shards_partition_the_input(tmp_path):
         seen += [json.loads(x)["id"] for x in out.read_text().splitlines()]
     assert sorted(seen) == sorted(all_ids)
     assert CliRunner().invoke(main, ["extract", str(src), "--shard", "3/3"]).exit_code == 2
+
+
+def test_unchanged_rebuild_reuses_the_graph_and_a_change_rebuilds_it(tmp_path):
+    lines = scitldr(20)
+    src = write_lines(tmp_path / "papers.jsonl", lines)
+    store = tmp_path / "store"
+    first = build([str(src)], str(store))
+    graph_bytes = (store / "graph.json").read_bytes()
+    again = build([str(src)], str(store))
+    assert (again.extracted, again.cached) == (0, 20)
+    assert again.summary == first.summary
+    assert (store / "graph.json").read_bytes() == graph_bytes
+    # a damaged graph file is rebuilt even though no paper changed
+    (store / "graph.json").write_text("{", encoding="utf-8")
+    build([str(src)], str(store))
+    assert (store / "graph.json").read_bytes() == graph_bytes
+    # one changed paper: re-extracted, and the graph equals a full rebuild
+    rec = json.loads(lines[3])
+    rec["abstract"] += " We evaluate on ImageNet with 8 NVIDIA A100 GPUs."
+    write_lines(src, lines[:3] + [json.dumps(rec)] + lines[4:])
+    changed = build([str(src)], str(store))
+    assert (changed.extracted, changed.cached) == (1, 19)
+    build([str(src)], str(tmp_path / "fresh"))
+    assert graph_signature(store) == graph_signature(tmp_path / "fresh")
