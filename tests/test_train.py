@@ -1,0 +1,48 @@
+"""A tiny training run produces a loadable spaCy pipeline with the kg NER labels."""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+import spacy
+
+from kg.extract import train as T
+
+SHARED = Path(os.environ.get("KG_SHARED") or Path(__file__).resolve().parents[2] / "shared")
+needs_shared = pytest.mark.skipif(not (SHARED / "data" / "scirex-dev-docs").is_dir(),
+                                  reason=f"SciREX training data not found under {SHARED} (set KG_SHARED)")
+
+
+def test_split_is_fixed_and_disjoint():
+    ids = [f"{i:040x}" for i in range(100)]
+    tr, te = T.split_ids(ids)
+    assert len(tr) == 80 and len(te) == 20 and not set(tr) & set(te)
+    assert T.split_ids(list(reversed(ids))) == (tr, te)
+
+
+def test_make_doc_entities_and_missing():
+    vocab = spacy.blank("en").vocab
+    doc = T._make_doc(vocab, ["We", "use", "the", "Penn", "Treebank", "with", "LSTM", "networks"],
+                      [(6, 8, "Method"), (6, 7, "Method")], missing=[(3, 5)])
+    assert [(e.text, e.label_) for e in doc.ents] == [("LSTM networks", "Method")]
+    assert [t.ent_iob_ for t in doc] == ["O", "O", "O", "", "", "O", "B", "I"]
+
+
+@needs_shared
+def test_tiny_training_run(tmp_path, monkeypatch):
+    monkeypatch.setenv("KG_SHARED", str(SHARED))
+    out = tmp_path / "model"
+    res = T.train(out, seed=0, scierc="none", max_docs=5, max_steps=4, abstract_weight=1,
+                  heldout=True, work_dir=tmp_path / "work", verbose=False,
+                  overrides={"training.eval_frequency": 2})
+    nlp = spacy.load(out)
+    assert nlp.pipe_names == ["tok2vec", "ner"]
+    assert set(nlp.get_pipe("ner").labels) == set(T.LABELS)
+    nlp("We train a convolutional network on ImageNet and report top-1 accuracy.")
+    saved = json.loads((out / "scores.json").read_text())
+    assert saved["heldout"]["scores"]["strict"]["micro"]["n_gold"] > 0
+    tr, te = T.split_ids(sorted(T.scirex_docs())[:5], n_test=1)
+    assert saved["heldout"]["test_ids"] == te and not set(te) & set(tr)
+    assert "Held-out scores" in (out / "README.md").read_text()
+    assert res["final"]["size_bytes"] > 0
