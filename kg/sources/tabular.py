@@ -178,7 +178,19 @@ def iter_json_document(path: str) -> Iterator[tuple[int, object]]:
     if i >= len(text):
         raise InputError(f"{path}: file is empty; give a file with at least one paper record")
     if text[i] == "[":
-        yield from _iter_array(text, i, decoder)
+        try:
+            _, end = decoder.raw_decode(text, i)
+        except (json.JSONDecodeError, RecursionError):
+            end = len(text)
+        if _skip_ws(text, end) >= len(text):
+            yield from _iter_array(text, i, decoder)
+            return
+        # an array followed by more values (e.g. "[]" then JSON Lines): concatenated values
+        for line, value in _iter_values(text, i, decoder):
+            if isinstance(value, list):
+                yield from ((line, x) for x in value)
+            else:
+                yield line, value
         return
     values = _iter_values(text, i, decoder)
     line, obj = next(values)
