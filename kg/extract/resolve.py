@@ -36,8 +36,14 @@ def canonical_name(type_: str, text: str) -> str:
     return candidates[1] if type_ == "Dataset" and candidates[1] else clean
 
 
+# quantities ("1B", "2x", "7B", "60%") and bare device words are never Method/Dataset/Task names
+NOT_A_NAME = re.compile(r"^(?:[\d.,]+\s*[a-z%×]{0,2}|[gt]pus?|cpus?|devices?|hardware)$", re.I)
+
+
 def is_generic(m: Mention) -> bool:
     generic = load_wordlist("generic.txt")
+    if m.type != "Hardware" and NOT_A_NAME.match(m.text.strip()):
+        return True
     return entity_key(m.name or m.text) in generic or entity_key(m.text) in generic
 
 
