@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import logging
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,9 +63,22 @@ def build(inputs: list[str], store_dir: str, fmt: str | None = None, workers: in
 
         stamp = _graph_stamp()
         fresh = store.graph_path.exists() and store.get_meta("graph_stamp") == _file_stamp(stamp, store.graph_path)
-        for batch in _batches(todo(), batch_size):
+        # one extract_papers stream for the whole run (a new one per batch started a new worker
+        # pool, with its pipeline load, every batch_size papers); records are committed per batch
+        queue: deque[Paper] = deque()
+
+        def feed():
+            for p in todo():
+                queue.append(p)
+                yield p
+
+        papers = feed()
+        first = next(papers, None)  # nothing new: do not even load the pipeline
+        stream = extract_papers(itertools.chain([first], papers), workers=workers) if first is not None else ()
+        for batch in _batches(stream, batch_size):
             rows = []
-            for paper, record in zip(batch, extract_papers(batch, workers=workers)):
+            for record in batch:
+                paper = queue.popleft()
                 rows.append((paper, paper.content_hash(), record))
             if fresh:  # the saved graph no longer matches the records, until it is rebuilt below
                 store.set_meta("graph_stamp", None)
