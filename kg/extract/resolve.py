@@ -80,6 +80,7 @@ class Resolver:
         """Every occurrence of a defined acronym / long form gets the type and name of the pair."""
         acronyms: dict[str, str] = doc.user_data.get("acronyms", {})
         extra = []
+        text = doc.text if acronyms else ""  # spaCy rebuilds doc.text on every access
         for acro, long_form in acronyms.items():
             typed = [m for m in found if m.text in (acro, long_form) or m.name == long_form]
             if not typed:
@@ -87,7 +88,7 @@ class Resolver:
             best = max(typed, key=lambda m: m.confidence)
             name = best.name if best.text != acro and best.name else canonical_name(best.type, long_form)
             for surface in (acro, long_form):
-                for hit in re.finditer(rf"(?<![\w-]){re.escape(surface)}(?![\w-])", doc.text):
+                for hit in re.finditer(rf"(?<![\w-]){re.escape(surface)}(?![\w-])", text):
                     extra.append(Mention(best.type, surface, hit.start(), hit.end(), name=name,
                                          confidence=min(best.confidence, 0.8), component="acronym",
                                          role=best.role))

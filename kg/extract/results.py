@@ -157,12 +157,12 @@ def _unit(u: str | None) -> str:
     return u
 
 
-def _metric_spans(doc: Doc, s0: int, s1: int) -> list[tuple[int, int, str, str | None]]:
+def _metric_spans(doc: Doc, s0: int, s1: int, text: str) -> list[tuple[int, int, str, str | None]]:
     """(start, end, surface, mention name) of metrics in the sentence: Metric mentions, then lexicon words."""
     out = [(m.start, m.end, m.text, m.name or None) for m in mentions(doc)
            if m.type == "Metric" and s0 <= m.start and m.end <= s1]
     rx, _ = _lexicon()
-    for mm in rx.finditer(doc.text, s0, s1):
+    for mm in rx.finditer(text, s0, s1):  # text passed in: spaCy rebuilds doc.text on every access
         if not any(a < mm.end() and mm.start() < b for a, b, _, _ in out):
             out.append((mm.start(), mm.end(), mm.group(0), None))
     return sorted(out)
@@ -180,7 +180,7 @@ def find_results(doc: Doc) -> list[dict]:
     proposed = next((m for m in ments if m.type == "Method" and m.role == "proposes"), None)
     out: list[dict] = []
     for s0, s1 in _sentences(doc):
-        metrics = _metric_spans(doc, s0, s1)
+        metrics = _metric_spans(doc, s0, s1, text)
         for nm in _NUM_RX.finditer(text, s0, s1):
             a, b = nm.start(), nm.end()
             if any(x <= a < y for x, y in blocked):
