@@ -268,6 +268,9 @@ def _fit(config: Path, out: Path, train_docs: list[Doc], dev_docs: list[Doc], se
     if out.exists():
         shutil.rmtree(out)
     shutil.copytree(final, out)
+    cfg = spacy.util.load_config(out / "config.cfg", interpolate=False)
+    cfg["paths"]["train"] = cfg["paths"]["dev"] = None  # no temp paths in the shipped model
+    cfg.to_disk(out / "config.cfg")
     return out
 
 
