@@ -19,8 +19,13 @@ SEEDS = {
     "csv": (FIXTURES / "papers.csv").read_bytes(),
     "hf": (FIXTURES / "hf-page.txt").read_bytes(),
     "bibtex": (FIXTURES / "papers.bib").read_bytes(),
+    "json": (FIXTURES / "papers.json").read_bytes(),
+    "arxiv-atom": (FIXTURES / "arxiv.xml").read_bytes(),
+    "arxiv-snapshot": (FIXTURES / "snapshot.jsonl").read_bytes(),
+    "openalex": (FIXTURES / "openalex.json").read_bytes(),
 }
-EXT = {"jsonl": ".jsonl", "csv": ".csv", "hf": ".txt", "bibtex": ".bib"}
+EXT = {"jsonl": ".jsonl", "csv": ".csv", "hf": ".txt", "bibtex": ".bib", "json": ".json", "arxiv-atom": ".xml",
+       "arxiv-snapshot": ".jsonl", "openalex": ".json"}
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -95,6 +100,10 @@ test_jsonl_random_bytes, test_jsonl_mutated, test_jsonl_random_text = _tests_for
 test_csv_random_bytes, test_csv_mutated, test_csv_random_text = _tests_for("csv")
 test_hf_random_bytes, test_hf_mutated, test_hf_random_text = _tests_for("hf")
 test_bibtex_random_bytes, test_bibtex_mutated, test_bibtex_random_text = _tests_for("bibtex")
+test_json_random_bytes, test_json_mutated, test_json_random_text = _tests_for("json")
+test_atom_random_bytes, test_atom_mutated, test_atom_random_text = _tests_for("arxiv-atom")
+test_snapshot_random_bytes, test_snapshot_mutated, test_snapshot_random_text = _tests_for("arxiv-snapshot")
+test_openalex_random_bytes, test_openalex_mutated, test_openalex_random_text = _tests_for("openalex")
 
 
 @FUZZ
