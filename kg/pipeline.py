@@ -13,7 +13,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from .extract.pipeline import EXTRACTOR, extract_papers
+from .extract.pipeline import EXTRACTOR, chunks, extract_papers
 from .graph.build import build_graph as _build_graph, summary
 from .models import Paper
 from .sources import Report, read_papers
@@ -29,17 +29,6 @@ class BuildResult:
     extracted: int = 0
     cached: int = 0
     summary: dict = field(default_factory=dict)
-
-
-def _batches(items: Iterable, size: int):
-    batch = []
-    for it in items:
-        batch.append(it)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def build(inputs: list[str], store_dir: str, fmt: str | None = None, workers: int = 1,
@@ -75,7 +64,7 @@ def build(inputs: list[str], store_dir: str, fmt: str | None = None, workers: in
         papers = feed()
         first = next(papers, None)  # nothing new: do not even load the pipeline
         stream = extract_papers(itertools.chain([first], papers), workers=workers) if first is not None else ()
-        for batch in _batches(stream, batch_size):
+        for batch in chunks(stream, batch_size):
             rows = []
             for record in batch:
                 paper = queue.popleft()

@@ -181,9 +181,10 @@ def _worker_run(args: tuple[list[Paper], int]) -> list[dict]:
     return _records(_worker_nlp, papers, batch_size)
 
 
-def _chunks(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
-    chunk: list[Paper] = []
-    for p in papers:
+def chunks(items: Iterable, size: int) -> Iterator[list]:
+    """Lists of up to ``size`` consecutive items."""
+    chunk: list = []
+    for p in items:
         chunk.append(p)
         if len(chunk) >= size:
             yield chunk
@@ -201,13 +202,13 @@ def extract_papers(papers: Iterable[Paper], workers: int = 1, batch_size: int = 
     """
     if workers <= 1:
         nlp = nlp or build_nlp()
-        for chunk in _chunks(papers, batch_size):
+        for chunk in chunks(papers, batch_size):
             yield from _records(nlp, chunk, batch_size)
         return
     import multiprocessing as mp
 
     ctx = mp.get_context("fork")
     with ctx.Pool(workers, initializer=_worker_init) as pool:
-        jobs = ((chunk, batch_size) for chunk in _chunks(papers, batch_size))
+        jobs = ((chunk, batch_size) for chunk in chunks(papers, batch_size))
         for records in pool.imap(_worker_run, jobs):
             yield from records
