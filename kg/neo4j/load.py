@@ -196,29 +196,23 @@ def load_graph(graph, conn: Connection, batch_size: int = 1000,
         return (f"loaded so far: {state['nodes']}/{n_nodes} nodes and "
                 f"{state['rels']}/{n_rels} relationships")
 
+    def write_batches(rows: list, statement: str, what: str, done_key: str, created_key: str, created) -> None:
+        for i in range(0, len(rows), batch_size):
+            batch = rows[i:i + batch_size]
+            c = _write(conn, statement, {"rows": batch}, what, done)
+            state[done_key] += len(batch)
+            state[created_key] += created(c)
+            state["props"] += c.properties_set
+            if progress:
+                progress(len(batch))
+
     apply_schema(conn)
     for label in sorted(nodes):
-        rows = nodes[label]
-        st = node_statement(label)
-        for i in range(0, len(rows), batch_size):
-            batch = rows[i:i + batch_size]
-            c = _write(conn, st, {"rows": batch}, f"{label} nodes", done)
-            state["nodes"] += len(batch)
-            state["nodes_created"] += c.nodes_created
-            state["props"] += c.properties_set
-            if progress:
-                progress(len(batch))
+        write_batches(nodes[label], node_statement(label), f"{label} nodes", "nodes", "nodes_created",
+                      lambda c: c.nodes_created)
     for rel, start, end in sorted(rels):
-        rows = rels[(rel, start, end)]
-        st = rel_statement(rel, start, end)
-        for i in range(0, len(rows), batch_size):
-            batch = rows[i:i + batch_size]
-            c = _write(conn, st, {"rows": batch}, f"{rel} relationships", done)
-            state["rels"] += len(batch)
-            state["rels_created"] += c.relationships_created
-            state["props"] += c.properties_set
-            if progress:
-                progress(len(batch))
+        write_batches(rels[(rel, start, end)], rel_statement(rel, start, end), f"{rel} relationships", "rels",
+                      "rels_created", lambda c: c.relationships_created)
     by_type: dict[str, int] = defaultdict(int)
     for (rel, _, _), rows in rels.items():
         by_type[rel] += len(rows)
