@@ -8,6 +8,7 @@ import shutil
 import networkx as nx
 
 from kg.export import export, read_graphml, read_json
+from kg.graph.build import summary
 from kg.graph.schema import NODE_LABELS, REL_TYPES
 from kg.pipeline import build
 from kg.store import Store
@@ -64,6 +65,33 @@ def test_incremental_build_processes_only_the_new_paper_and_equals_a_full_rebuil
     full = tmp_path / "full"
     build([str(sample_path)], str(full))
     assert graphs_equal(Store(inc).load_graph(), Store(full).load_graph())
+
+
+def test_the_streamed_store_graph_equals_the_graph_built_in_memory(sample_path, sample_graph, tmp_path):
+    """`kg build` streams records -> graph.json without holding the graph; reading it back gives exactly
+    the graph that build_graph makes in memory, and the file is ordinary node-link JSON."""
+    result = build([str(sample_path)], str(tmp_path / "s"))
+    store = Store(tmp_path / "s")
+    assert graphs_equal(store.load_graph(), sample_graph)
+    assert result.summary == summary(sample_graph)
+    data = json.loads((tmp_path / "s" / "graph.json").read_text(encoding="utf-8"))
+    assert graphs_equal(nx.node_link_graph(data, directed=True, multigraph=True, edges="edges", name="_id",
+                                           key="_type"), sample_graph)
+    assert sum(1 for _ in store.iter_nodes()) == sample_graph.number_of_nodes()
+    assert sum(1 for _ in store.iter_edges()) == sample_graph.number_of_edges()
+
+
+def test_a_truncated_graph_file_is_reported_not_half_read(sample_path, tmp_path):
+    import pytest
+
+    from kg.errors import StoreError
+
+    build([str(sample_path)], str(tmp_path / "s"))
+    path = tmp_path / "s" / "graph.json"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines[: len(lines) - 3]), encoding="utf-8")  # cut inside the edges
+    with pytest.raises(StoreError, match="damaged"):
+        Store(tmp_path / "s").load_graph()
 
 
 def test_unchanged_rebuild_extracts_nothing(sample_path, tmp_path):

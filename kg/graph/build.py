@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 import networkx as nx
 
@@ -21,39 +21,73 @@ EVIDENCE_KEYS = ("text", "field", "start", "end", "sentence", "sentence_start", 
                  "mentions", "count", "counts", "amount", "amount_unit")
 
 
-def _alias_map(records: list[dict]) -> dict[tuple[str, str], str]:
+class _Aliases:
     """Corpus-wide aliases: a surface form that some paper tied to a canonical name (e.g. an acronym
     defined as "Differentiable Search Index (DSI)") resolves to that name in every paper,
     unless the surface form is ambiguous (tied to two different names)."""
-    seen: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for rec in records:
+
+    def __init__(self) -> None:
+        self.seen: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self.map: dict[tuple[str, str], str] = {}
+
+    def add(self, rec: dict) -> None:
         for e in rec.get("entities", []):
             if e.get("generic"):
                 continue
             if entity_key(e["text"]) != entity_key(e["name"]):
-                seen[(e["type"], entity_key(e["text"]))].add(e["name"])
-    return {k: next(iter(v)) for k, v in seen.items() if len(v) == 1}
+                self.seen[(e["type"], entity_key(e["text"]))].add(e["name"])
+
+    def finish(self) -> None:
+        self.map = {k: next(iter(v)) for k, v in self.seen.items() if len(v) == 1}
+        self.seen = defaultdict(set)
+
+    def resolve(self, type_: str, name: str) -> str:
+        return self.map.get((type_, entity_key(name)), name)
 
 
-def build_graph(items: Iterable[tuple[Paper, dict]]) -> nx.MultiDiGraph:
-    pairs = sorted(items, key=lambda pr: pr[0].id)
-    records = [r for _, r in pairs]
-    aliases = _alias_map(records)
-    g = nx.MultiDiGraph()
+def _paper_ids(paper: Paper) -> list[str]:
+    """Every id a corpus paper is known by (citations to any of them resolve to its node)."""
+    ids = [paper.id, *(paper.aliases or [])]
+    if paper.arxiv_id:
+        ids.append(f"arxiv:{paper.arxiv_id}")
+    if paper.doi:
+        ids.append(f"doi:{paper.doi.lower()}")
+    return ids
+
+
+def iter_graph(pairs: Callable[[], Iterable[tuple[Paper, dict]]]) -> Iterator[tuple]:
+    """The graph as a stream of elements: ``("node", id, attrs)`` and ``("edge", u, v, key, attrs)``.
+
+    ``pairs()`` must return a fresh iterable of (paper, record) sorted by paper id each time it is
+    called; it is read twice (pass 1: corpus-wide aliases, paper ids and BUILDS_ON statistics; pass 2:
+    everything else), so a store can stream its records instead of holding them. Memory is the
+    per-entity aggregates, not the edges: those are yielded as they are made. A node may be yielded
+    before or after its edges; each node and each (u, v, key) edge is yielded once.
+    """
+    from . import links
+
+    aliases, known, builds = _Aliases(), {}, links.BuildsOn()
+    for paper, rec in pairs():  # pass 1
+        aliases.add(rec)
+        builds.add(rec)
+        for alias in _paper_ids(paper):
+            known.setdefault(alias, node_id("Paper", paper.id))
+    aliases.finish()
+    resolve = aliases.resolve
+    corpus = set(known.values())
+
     names: dict[str, Counter] = defaultdict(Counter)
     surfaces: dict[str, set[str]] = defaultdict(set)
-    papers_of: dict[str, set[str]] = defaultdict(set)
+    n_papers: Counter = Counter()
+    stubs: dict[str, dict] = {}
+    repos: set[str] = set()
+    results: list[tuple[str, dict, list[tuple[str, str]]]] = []
 
-    def resolve(type_: str, name: str) -> str:
-        return aliases.get((type_, entity_key(name)), name)
-
-    for paper, rec in pairs:
+    for paper, rec in pairs():  # pass 2
         pid = node_id("Paper", paper.id)
         props = {k: v for k, v in paper.to_dict().items() if k not in ("references", "source") and v not in (None, [], "")}
         props.pop("id", None)
-        g.add_node(pid, label="Paper", key=paper.id, id=paper.id, stub=False, **props)
-    for paper, rec in pairs:
-        pid = node_id("Paper", paper.id)
+        yield ("node", pid, {"label": "Paper", "key": paper.id, "id": paper.id, "stub": False, **props})
         for e in rec.get("entities", []):
             if e.get("generic") or e["type"] not in ENTITY_LABELS:
                 continue
@@ -61,83 +95,120 @@ def build_graph(items: Iterable[tuple[Paper, dict]]) -> nx.MultiDiGraph:
             nid = node_id(e["type"], entity_key(name))
             names[nid][name] += 1
             surfaces[nid].add(e["text"])
+        targets: set[tuple[str, str]] = set()
+        counted: set[str] = set()
+        shared: dict[str, str] = {}  # one string object per distinct evidence sentence of this paper
         for r in rec.get("relations", []):
             name = resolve(r["target_type"], r["target"])
             nid = node_id(r["target_type"], entity_key(name))
             names[nid][name] += 0  # make sure the node exists even if all mentions were aliases
-            papers_of[nid].add(paper.id)
-            attrs = {k: r[k] for k in EVIDENCE_KEYS if k in r and r[k] is not None}
-            if g.has_edge(pid, nid, key=r["type"]):
+            if nid not in counted:
+                counted.add(nid)
+                n_papers[nid] += 1
+            if (nid, r["type"]) in targets:
                 continue
-            g.add_edge(pid, nid, key=r["type"], type=r["type"], **attrs)
-    for nid, counter in names.items():
-        label, key = nid.split(":", 1)
-        name = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
-        aliases_ = sorted(s for s in surfaces[nid] if s != name)
-        g.add_node(nid, label=label, key=key, name=name, aliases=aliases_, papers=len(papers_of[nid]))
-    _add_links(g, pairs, records)
-    _add_results(g, pairs, resolve)
-    return g
-
-
-def _add_links(g: nx.MultiDiGraph, pairs: list[tuple[Paper, dict]], records: list[dict]) -> None:
-    try:
-        from . import links
-    except ImportError:  # pragma: no cover - during development only
-        return
-    known = {}  # any id a corpus paper is known by -> its node
-    for paper, _ in pairs:
-        ids = [paper.id, *(paper.aliases or [])]
-        if paper.arxiv_id:
-            ids.append(f"arxiv:{paper.arxiv_id}")
-        if paper.doi:
-            ids.append(f"doi:{paper.doi.lower()}")
-        for alias in ids:
-            known.setdefault(alias, node_id("Paper", paper.id))
-    for paper, _ in pairs:
-        pid = node_id("Paper", paper.id)
+            targets.add((nid, r["type"]))
+            attrs = {k: r[k] for k in EVIDENCE_KEYS if k in r and r[k] is not None}
+            if "sentence" in attrs:
+                attrs["sentence"] = shared.setdefault(attrs["sentence"], attrs["sentence"])
+            yield ("edge", pid, nid, r["type"], attrs)
+        # links: for a repeated (u, v, key) the last one wins, as networkx add_edge would do
+        cites: dict[str, dict] = {}
         for c in links.citations(paper):
             tid = known.get(c["id"], node_id("Paper", c["id"]))
             if tid == pid:
                 continue
-            if tid not in g:
-                g.add_node(tid, label="Paper", key=c["id"], id=c["id"], stub=True,
-                           **({"title": c["title"]} if c.get("title") else {}))
-            g.add_edge(pid, tid, key="CITES", type="CITES", evidence=c.get("evidence") or "")
+            if tid not in corpus and tid not in stubs:
+                stubs[tid] = {"label": "Paper", "key": c["id"], "id": c["id"], "stub": True,
+                              **({"title": c["title"]} if c.get("title") else {})}
+            cites[tid] = {"type": "CITES", "evidence": c.get("evidence") or ""}
+        for tid, attrs in cites.items():
+            yield ("edge", pid, tid, "CITES", attrs)
+        code: dict[str, dict] = {}
         for link in links.code_links(paper):
             rid = node_id("Repository", link["url"])
-            g.add_node(rid, label="Repository", key=link["url"], url=link["url"])
-            g.add_edge(pid, rid, key="HAS_CODE", type="HAS_CODE", sentence=link.get("evidence") or "")
-    for b in links.builds_on(records):
-        src, dst = node_id("Paper", b["src"]), node_id("Paper", b["dst"])
-        if src in g and dst in g and src != dst:
-            g.add_edge(src, dst, key="BUILDS_ON", type="BUILDS_ON", via=b["via"], sentence=b.get("evidence") or "")
+            if rid not in repos:
+                repos.add(rid)
+                yield ("node", rid, {"label": "Repository", "key": link["url"], "url": link["url"]})
+            code[rid] = {"type": "HAS_CODE", "sentence": link.get("evidence") or ""}
+        for rid, attrs in code.items():
+            yield ("edge", pid, rid, "HAS_CODE", attrs)
+        built: dict[str, dict] = {}
+        for b in builds.links(rec):
+            dst = node_id("Paper", b["dst"])
+            if dst in corpus and dst != pid:
+                built[dst] = {"type": "BUILDS_ON", "via": b["via"], "sentence": b.get("evidence") or ""}
+        for dst, attrs in built.items():
+            yield ("edge", pid, dst, "BUILDS_ON", attrs)
+        yield from _result_edges(paper, rec, resolve, results)
+
+    yield from (("node", tid, attrs) for tid, attrs in stubs.items())
+    final: dict[str, str] = {}
+    for nid, counter in names.items():
+        label, key = nid.split(":", 1)
+        name = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+        final[nid] = name
+        yield ("node", nid, {"label": label, "key": key, "name": name,
+                             "aliases": sorted(s for s in surfaces[nid] if s != name), "papers": n_papers[nid]})
+    for rid, props, slots in results:  # result nodes carry the final names of their targets
+        for slot, tid, name in slots:
+            if tid not in final:
+                final[tid] = name
+                label, key = tid.split(":", 1)
+                yield ("node", tid, {"label": label, "key": key, "name": name, "aliases": [], "papers": 0})
+            props[slot] = final[tid]
+        yield ("node", rid, props)
 
 
-def _add_results(g: nx.MultiDiGraph, pairs: list[tuple[Paper, dict]], resolve) -> None:
+def _result_edges(paper: Paper, rec: dict, resolve, results: list) -> Iterator[tuple]:
+    """REPORTS/ON/OF/FOR edges of one paper's results; the Result nodes go to ``results`` (their
+    slot properties need the final entity names, known only at the end)."""
     from ..extract.resolve import canonical_name
 
-    for paper, rec in pairs:
-        pid = node_id("Paper", paper.id)
-        for i, res in enumerate(rec.get("results", [])):
-            if res.get("value") is None:
+    pid = node_id("Paper", paper.id)
+    for i, res in enumerate(rec.get("results", [])):
+        if res.get("value") is None:
+            continue
+        rkey = f"{paper.id}#r{i}"
+        rid = node_id("Result", rkey)
+        props = {"label": "Result", "key": rkey, "id": rkey, "paper": paper.id}
+        props.update({k: res[k] for k in ("value", "unit", "raw", "kind", "lower_is_better", "field", "start", "end")
+                      if res.get(k) is not None})
+        yield ("edge", pid, rid, "REPORTS", {"type": "REPORTS", "sentence": res.get("raw", "")})
+        slots, edges = [], {}
+        for slot, label, rel in (("dataset", "Dataset", "ON"), ("metric", "Metric", "OF"), ("method", "Method", "FOR")):
+            surface = res.get(slot)
+            if not surface:
                 continue
-            rkey = f"{paper.id}#r{i}"
-            rid = node_id("Result", rkey)
-            props = {k: res[k] for k in ("value", "unit", "raw", "kind", "lower_is_better", "field", "start", "end")
-                     if res.get(k) is not None}
-            g.add_node(rid, label="Result", key=rkey, id=rkey, paper=paper.id, **props)
-            g.add_edge(pid, rid, key="REPORTS", type="REPORTS", sentence=res.get("raw", ""))
-            for slot, label, rel in (("dataset", "Dataset", "ON"), ("metric", "Metric", "OF"), ("method", "Method", "FOR")):
-                surface = res.get(slot)
-                if not surface:
-                    continue
-                name = resolve(label, canonical_name(label, surface))
-                tid = node_id(label, entity_key(name))
-                if tid not in g:
-                    g.add_node(tid, label=label, key=entity_key(name), name=name, aliases=[], papers=0)
-                g.nodes[rid][slot] = g.nodes[tid]["name"]
-                g.add_edge(rid, tid, key=rel, type=rel, text=surface)
+            name = resolve(label, canonical_name(label, surface))
+            tid = node_id(label, entity_key(name))
+            slots.append((slot, tid, name))
+            edges[(tid, rel)] = {"type": rel, "text": surface}
+        for (tid, rel), attrs in edges.items():
+            yield ("edge", rid, tid, rel, attrs)
+        results.append((rid, props, slots))
+
+
+def build_graph(items) -> nx.MultiDiGraph:
+    """The networkx graph of (paper, record) pairs: a list, or a callable returning a fresh iterable
+    sorted by paper id (see :func:`iter_graph`)."""
+    if callable(items):
+        source = items
+    else:
+        pairs = sorted(items, key=lambda pr: pr[0].id)
+        source = lambda: pairs  # noqa: E731
+    return graph_from_elements(iter_graph(source))
+
+
+def graph_from_elements(elements: Iterable[tuple]) -> nx.MultiDiGraph:
+    g = nx.MultiDiGraph()
+    for el in elements:
+        if el[0] == "node":
+            g.add_node(el[1], **el[2])
+        else:
+            _, u, v, key, attrs = el
+            g.add_edge(u, v, key=key, **({"type": key} | attrs))
+    return g
 
 
 def summary(g: nx.MultiDiGraph) -> dict:

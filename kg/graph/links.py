@@ -189,8 +189,10 @@ def _family_match(proposed: str, name: str) -> bool:
     return False
 
 
-def builds_on(records: list[dict]) -> list[dict]:
-    """Inferred BUILDS_ON links ``[{"src", "dst", "via", "evidence"}]`` (see module docstring).
+class BuildsOn:
+    """Inferred BUILDS_ON links ``{"src", "dst", "via", "evidence"}`` in two passes over the records, so
+    a corpus never has to be in memory at once: :meth:`add` every record (pass 1), then
+    :meth:`links` per record (pass 2). :func:`builds_on` does both over a list.
 
     Rules (precision first):
 
@@ -203,59 +205,91 @@ def builds_on(records: list[dict]) -> list[dict]:
        proposed name as a token-ish part (see :func:`_family_match`; only for acronym-like proposed
        names, :func:`_acronym_like`), e.g. "PC-DARTS"/"sharpDARTS" -> "DARTS". Not used when that
        name is itself exactly proposed by another corpus paper (rule 2 links to that paper instead).
+       Candidates are looked up by their first four characters (all family names have >= 4), so the
+       cost per mention is its length, not the number of proposed names.
 
     ``via`` is the proposed method's name as dst writes it; ``evidence`` the mention's sentence when the
     record carries one (``sentence``/``evidence`` key), else the mention text.
     """
-    n = len(records)
-    proposers: dict[str, set[str]] = defaultdict(set)
-    display: dict[str, str] = {}
-    mentioned_by: dict[str, set[str]] = defaultdict(set)
-    for rec in records:
+
+    def __init__(self) -> None:
+        self.n = 0
+        self.proposers: dict[str, set[str]] = defaultdict(set)
+        self.display: dict[str, str] = {}
+        self.mentioned_by: dict[str, set[str]] = defaultdict(set)
+        self._ready = False
+
+    def add(self, rec: dict) -> None:
+        """Pass 1: count one record's proposed and mentioned methods."""
+        self.n += 1
         pid = rec.get("id")
         for e in rec.get("entities", []):
             if e.get("type") != "Method" or not _name(e):
                 continue
             k = entity_key(_name(e))
-            mentioned_by[k].add(pid)
+            self.mentioned_by[k].add(pid)
             if e.get("role") == "proposes" and not e.get("generic"):
-                proposers[k].add(pid)
-                display.setdefault(k, _name(e))
+                self.proposers[k].add(pid)
+                self.display.setdefault(k, _name(e))
 
-    limit = max(MIN_MENTION_PAPERS, MAX_MENTION_SHARE * n)
-    specific = {
-        k: next(iter(pids)) for k, pids in proposers.items()
-        if len(pids) == 1 and len(k) >= 3 and k not in GENERIC_METHOD_NAMES and len(mentioned_by[k]) <= limit
-    }
-    family = {k: display[k] for k in specific if _acronym_like(display[k])}
+    def _finish(self) -> None:
+        limit = max(MIN_MENTION_PAPERS, MAX_MENTION_SHARE * self.n)
+        self.specific = {
+            k: next(iter(pids)) for k, pids in self.proposers.items()
+            if len(pids) == 1 and len(k) >= 3 and k not in GENERIC_METHOD_NAMES and len(self.mentioned_by[k]) <= limit
+        }
+        self.family = [(k, self.display[k]) for k in self.specific if _acronym_like(self.display[k])]
+        self.by_gram: dict[str, list[int]] = defaultdict(list)
+        for i, (_, pname) in enumerate(self.family):
+            self.by_gram[pname[:4]].append(i)
+        self.mentioned_by.clear()  # not needed in pass 2
+        self._ready = True
 
-    out: list[dict] = []
-    seen: set[tuple[str, str, str]] = set()
+    def _family_candidates(self, *texts: str) -> list[int]:
+        found: set[int] = set()
+        for t in texts:
+            for i in range(len(t) - 3):
+                found.update(self.by_gram.get(t[i:i + 4], ()))
+        return sorted(found)
 
-    def add(src, dst, via, e):
-        if src == dst or (src, dst, via) in seen:
-            return
-        seen.add((src, dst, via))
-        ev = e.get("sentence") or e.get("evidence") or e.get("text") or _name(e)
-        out.append({"src": src, "dst": dst, "via": via, "evidence": ev})
-
-    for rec in records:
+    def links(self, rec: dict) -> list[dict]:
+        """Pass 2: the BUILDS_ON links of one record (after every record went through :meth:`add`)."""
+        if not self._ready:
+            self._finish()
+        out: list[dict] = []
+        seen: set[tuple[str, str, str]] = set()
         src = rec.get("id")
+
+        def add(dst, via, e):
+            if src == dst or (src, dst, via) in seen:
+                return
+            seen.add((src, dst, via))
+            ev = e.get("sentence") or e.get("evidence") or e.get("text") or _name(e)
+            out.append({"src": src, "dst": dst, "via": via, "evidence": ev})
+
         for e in rec.get("entities", []):
             if e.get("type") != "Method" or e.get("generic") or not _name(e):
                 continue
             k = entity_key(_name(e))
-            if e.get("role") != "proposes" and k in specific:
-                add(src, specific[k], display[k], e)
+            if e.get("role") != "proposes" and k in self.specific:
+                add(self.specific[k], self.display[k], e)
                 continue
-            if k in proposers and not (proposers[k] <= {src}):
+            if k in self.proposers and not (self.proposers[k] <= {src}):
                 continue  # exactly someone else's method: rule 2 (or not specific)
-            for fk, pname in family.items():
-                if fk == k:
-                    continue
-                if _family_match(pname, _name(e)) or _family_match(pname, (e.get("text") or "").strip()):
-                    add(src, specific[fk], pname, e)
-    return out
+            text = (e.get("text") or "").strip()
+            for i in self._family_candidates(_name(e), text):
+                fk, pname = self.family[i]
+                if fk != k and (_family_match(pname, _name(e)) or _family_match(pname, text)):
+                    add(self.specific[fk], pname, e)
+        return out
 
 
-__all__ = ["citations", "code_links", "canonical_code_url", "builds_on", "GENERIC_METHOD_NAMES"]
+def builds_on(records: list[dict]) -> list[dict]:
+    """All inferred BUILDS_ON links of ``records`` (see :class:`BuildsOn`), in record order."""
+    index = BuildsOn()
+    for rec in records:
+        index.add(rec)
+    return [link for rec in records for link in index.links(rec)]
+
+
+__all__ = ["citations", "code_links", "canonical_code_url", "builds_on", "BuildsOn", "GENERIC_METHOD_NAMES"]
