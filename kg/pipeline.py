@@ -14,9 +14,10 @@ from pathlib import Path
 import networkx as nx
 
 from .extract.pipeline import EXTRACTOR, chunks, extract_papers
-from .graph.build import build_graph as _build_graph, summary
+from .graph.build import build_graph as _build_graph, iter_graph, summary
 from .models import Paper
 from .sources import Report, read_papers
+from .errors import StoreError
 from .store import Store, atomic_write_text
 
 log = logging.getLogger("kg")
@@ -80,9 +81,8 @@ def build(inputs: list[str], store_dir: str, fmt: str | None = None, workers: in
         if cached_summary:  # nothing changed since the graph was built: skip rebuilding it
             result.summary = json.loads(cached_summary)
         else:
-            g = _build_graph(store.iter_records())
-            store.save_graph(g)
-            result.summary = summary(g)
+            # streamed from the records to graph.json: the graph is never whole in memory here
+            result.summary = store.write_graph(iter_graph(store.iter_records))
             store.set_meta("graph_summary", json.dumps(result.summary))
             store.set_meta("graph_stamp", _file_stamp(stamp, store.graph_path))
     store.close()
@@ -165,3 +165,31 @@ def load_store_graph(store_dir: str) -> nx.MultiDiGraph:
 
 def write_json(path: str, data) -> None:
     atomic_write_text(Path(path), json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def graph_size(store_dir: str) -> int:
+    """Nodes + edges of a store's saved graph (StoreError when there is none yet)."""
+    store = Store(store_dir)
+    try:
+        if not store.graph_path.exists():
+            raise StoreError(f"{store_dir} has no graph yet: run `kg build INPUT... --store {store_dir}`")
+        cached = store.get_meta("graph_summary")
+        if cached:
+            s = json.loads(cached)
+            return s["nodes"] + s["edges"]
+        return sum(1 for _ in store.iter_nodes()) + sum(1 for _ in store.iter_edges())
+    finally:
+        store.close()
+
+
+def load_store(store_dir: str, conn, batch_size: int = 5000, progress: Progress | None = None) -> dict:
+    """Load a store's graph into Neo4j, streamed from graph.json (never whole in memory)."""
+    from .neo4j import load_stream
+
+    store = Store(store_dir)
+    try:
+        if not store.graph_path.exists():
+            raise StoreError(f"{store_dir} has no graph yet: run `kg build INPUT... --store {store_dir}`")
+        return load_stream(store.iter_nodes, store.iter_edges, conn, batch_size=batch_size, progress=progress)
+    finally:
+        store.close()

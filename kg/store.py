@@ -10,11 +10,13 @@ writer fails at once with a clear message.
 from __future__ import annotations
 
 import fcntl
+import itertools
 import json
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -119,17 +121,105 @@ class Store:
         return self.path / "graph.json"
 
     def save_graph(self, g: nx.MultiDiGraph) -> None:
-        data = nx.node_link_data(g, **NODE_LINK)
-        atomic_write_text(self.graph_path, json.dumps(data, sort_keys=True))
+        nodes = (("node", n, d) for n, d in g.nodes(data=True))
+        edges = (("edge", u, v, k, d) for u, v, k, d in g.edges(keys=True, data=True))
+        self.write_graph(itertools.chain(nodes, edges))
 
-    def load_graph(self) -> nx.MultiDiGraph:
+    def write_graph(self, elements: Iterable[tuple]) -> dict:
+        """Stream graph elements (see :func:`kg.graph.build.iter_graph`) into graph.json, atomically,
+        without holding the graph: node-link JSON with one node or edge per line (nodes first), so
+        readers can stream it too (:meth:`iter_nodes`, :meth:`iter_edges`). Returns the summary
+        (the same as :func:`kg.graph.build.summary` of the graph)."""
+        labels: Counter = Counter()
+        rels: Counter = Counter()
+        path = self.graph_path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        edges_tmp = tmp + ".edges"
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out, open(edges_tmp, "w+", encoding="utf-8") as side:
+                out.write(_HEADER)
+                sep = "\n"
+                for el in elements:
+                    if el[0] == "node":
+                        out.write(sep + json.dumps({**el[2], "_id": el[1]}, sort_keys=True))
+                        sep = ",\n"
+                        labels[el[2].get("label")] += 1
+                    else:
+                        _, u, v, key, attrs = el
+                        side.write(json.dumps({"type": key, **attrs, "source": u, "target": v, "_type": key},
+                                              sort_keys=True) + "\n")
+                        rels[key] += 1
+                out.write("\n" + _MIDDLE)
+                side.seek(0)
+                sep = "\n"
+                for line in side:
+                    out.write(sep + line.rstrip("\n"))
+                    sep = ",\n"
+                out.write("\n" + _FOOTER)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+        finally:
+            if os.path.exists(edges_tmp):
+                os.unlink(edges_tmp)
+        return {"nodes": sum(labels.values()), "edges": sum(rels.values()),
+                "labels": dict(sorted(labels.items())), "relationships": dict(sorted(rels.items()))}
+
+    def _elements(self, section: str) -> Iterator[dict]:
+        """The node-link dicts of one section ("nodes" or "edges") of graph.json, streamed when the
+        file is in the one-element-per-line layout :meth:`write_graph` writes (else parsed whole)."""
         if not self.graph_path.exists():
             raise StoreError(f"{self.path} has no graph yet: run `kg build INPUT... --store {self.path}`")
         try:
-            data = json.loads(self.graph_path.read_text(encoding="utf-8"))
-            return nx.node_link_graph(data, directed=True, multigraph=True, **NODE_LINK)
-        except (ValueError, KeyError) as exc:
+            with open(self.graph_path, encoding="utf-8") as fh:
+                first = fh.readline()
+                if first != _HEADER + "\n":  # another layout (an older kg, a hand-made file)
+                    yield from json.loads(first + fh.read())[section]
+                    return
+                current, ended = "nodes", False
+                for line in fh:
+                    line = line.rstrip("\n")
+                    if line == _MIDDLE:
+                        current = "edges"
+                    elif line == _FOOTER:
+                        ended = True
+                    elif current == section:
+                        yield json.loads(line.rstrip(","))
+                if not ended:
+                    raise ValueError("the file ends early")
+        except (ValueError, KeyError, TypeError) as exc:
             raise StoreError(f"{self.graph_path} is damaged ({exc}); run `kg build` again to rebuild it") from exc
+
+    def iter_nodes(self) -> Iterator[tuple[str, dict]]:
+        """(node id, attributes) of the saved graph, streamed from disk."""
+        for d in self._elements("nodes"):
+            nid = d.pop(NODE_LINK["name"])
+            yield nid, d
+
+    def iter_edges(self) -> Iterator[tuple[str, str, str, dict]]:
+        """(source, target, key, attributes) of the saved graph, streamed from disk."""
+        for d in self._elements(NODE_LINK["edges"]):
+            u, v, k = d.pop("source"), d.pop("target"), d.pop(NODE_LINK["key"])
+            yield u, v, k, d
+
+    def load_graph(self) -> nx.MultiDiGraph:
+        g = nx.MultiDiGraph()
+        for nid, d in self.iter_nodes():
+            g.add_node(nid, **d)
+        for u, v, k, d in self.iter_edges():
+            g.add_edge(u, v, key=k, **d)
+        return g
+
+
+# graph.json layout written by Store.write_graph (valid node-link JSON; one element per line between these)
+_HEADER = '{"directed": true, "multigraph": true, "graph": {}, "nodes": ['
+_MIDDLE = '], "edges": ['
+_FOOTER = ']}'
 
 
 def atomic_write_text(path: Path, text: str) -> None:

@@ -128,18 +128,19 @@ def view(store, center, hops, types, min_papers, max_nodes, site_dir, output):
 @main.command()
 @store_option
 @neo4j_options
-@click.option("--batch-size", type=click.IntRange(1), default=1000, show_default=True)
+@click.option("--batch-size", type=click.IntRange(1), default=5000, show_default=True,
+              help="Rows per UNWIND transaction.")
 @quiet_option
 def load(store, uri, user, password, database, batch_size, quiet):
     """Load the store's graph into Neo4j (idempotent MERGE in UNWIND batches)."""
-    from ..neo4j import connect, load_graph
-    from ..pipeline import load_store_graph
+    from ..neo4j import connect
+    from ..pipeline import graph_size, load_store
 
-    g = load_store_graph(store)
+    total = graph_size(store)
     conn = connect(uri, user, resolve_password(password), database)
     try:
-        with progress_bar(quiet, "Loading", length=g.number_of_nodes() + g.number_of_edges()) as update:
-            counts = load_graph(g, conn, batch_size=batch_size, progress=update)
+        with progress_bar(quiet, "Loading", length=total) as update:
+            counts = load_store(store, conn, batch_size=batch_size, progress=update)
     finally:
         conn.close()
     if not quiet:

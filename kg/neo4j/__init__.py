@@ -7,7 +7,7 @@ See docs/neo4j.md. Cypher text lives in the packaged ``cypher/`` folder (``kg.cy
 """
 
 from .connection import Connection, connect
-from .load import counts, load_graph
+from .load import counts, load_graph, load_stream
 from .queries import list_queries, run_query
 
-__all__ = ["Connection", "connect", "load_graph", "counts", "list_queries", "run_query"]
+__all__ = ["Connection", "connect", "load_graph", "load_stream", "counts", "list_queries", "run_query"]
