@@ -43,6 +43,15 @@ def mentions(doc: Doc) -> list[Mention]:
     return doc._.kg_mentions
 
 
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, built once per Doc: spaCy joins every token's text on each ``doc.text`` access,
+    and four components read it. A Doc's text never changes, so the cached copy stays valid."""
+    text = doc.user_data.get("kg_text")
+    if text is None:
+        text = doc.user_data["kg_text"] = doc.text
+    return text
+
+
 def results(doc: Doc) -> list[dict]:
     if doc._.kg_results is None:
         doc._.kg_results = []

@@ -41,7 +41,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.extract.base import Mention, mentions
+from kg.extract.base import Mention, doc_text, mentions
 
 DATA = Path(__file__).parent / "data" / "hardware.tsv"
 COMPONENT = "kg_hardware"
@@ -316,5 +316,5 @@ def make_hardware(nlp: Language, name: str):
 
 class HardwareComponent:
     def __call__(self, doc: Doc) -> Doc:
-        mentions(doc).extend(find_hardware(doc.text))
+        mentions(doc).extend(find_hardware(doc_text(doc)))
         return doc

@@ -13,7 +13,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..graph.schema import entity_key
-from .base import ENTITY_TYPES, Mention, mentions
+from .base import ENTITY_TYPES, Mention, doc_text, mentions
 from .lexicon import alias_index, load_wordlist
 
 DATASET_SUFFIX = re.compile(r"\s+(?:data ?sets?|benchmarks?|corpus|corpora)$", re.I)
@@ -80,7 +80,7 @@ class Resolver:
         """Every occurrence of a defined acronym / long form gets the type and name of the pair."""
         acronyms: dict[str, str] = doc.user_data.get("acronyms", {})
         extra = []
-        text = doc.text if acronyms else ""  # spaCy rebuilds doc.text on every access
+        text = doc_text(doc) if acronyms else ""
         for acro, long_form in acronyms.items():
             typed = [m for m in found if m.text in (acro, long_form) or m.name == long_form]
             if not typed:

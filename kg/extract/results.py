@@ -32,7 +32,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.extract.base import Mention, mentions, results
+from kg.extract.base import Mention, doc_text, mentions, results
 
 DATA = Path(__file__).parent / "data" / "metrics_direction.tsv"
 COMPONENT = "kg_results"
@@ -145,7 +145,7 @@ def _sentences(doc: Doc) -> list[tuple[int, int]]:
             return [(s.start_char, s.end_char) for s in doc.sents]
     except (ValueError, AttributeError):
         pass
-    return [(0, len(doc.text))]
+    return [(0, len(doc_text(doc)))]
 
 
 def _unit(u: str | None) -> str:
@@ -174,7 +174,7 @@ def _blocked_spans(doc: Doc) -> list[tuple[int, int]]:
 
 
 def find_results(doc: Doc) -> list[dict]:
-    text = doc.text
+    text = doc_text(doc)
     blocked = _blocked_spans(doc)
     ments = mentions(doc)
     proposed = next((m for m in ments if m.type == "Method" and m.role == "proposes"), None)
