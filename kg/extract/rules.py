@@ -10,11 +10,12 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .base import Mention, mentions
+from .base import Mention, doc_text, mentions
 
 NAME = r"[A-Za-z][A-Za-z0-9]*(?:[-+.][A-Za-z0-9]+)*"
 # a coined name: has an internal capital, a digit, or is an acronym (GPipe, PC-DARTS, T5, InstaFlow)
@@ -33,6 +34,12 @@ APPOSITION = re.compile(
 CALLED = re.compile(rf"\b(?:called|named|namely|dubbed|termed|coined)[\s,]+({NAME}(?:[ -]{NAME}){{0,2}}?)(?=[\s,.;:)(]|$)")
 DEF_AFTER_VERB = re.compile(VERB + ADJ + r"$", re.I)
 ACRONYM_DEF = re.compile(r"\b((?:[A-Za-z][\w\-]*\s+){1,7}?[A-Za-z][\w\-]*)\s+\(([A-Z][A-Za-z0-9\-]*[A-Z0-9][a-z]?s?)\)")
+# ACRONYM_DEF ends in whitespace + "(ACRO)" and everything before the "(" is in [\w\s-]: a match
+# can only start inside the run of such characters that ends at an ACRO_PAREN (see _acronym_matches)
+ACRO_PAREN = re.compile(r"\s\(([A-Z][A-Za-z0-9\-]*[A-Z0-9][a-z]?s?)\)")
+RUN_BREAK = re.compile(r"[^\w\s\-]")
+PROPOSE_VERB = re.compile(r"\b(propose|introduce|present|develop|design)", re.I)
+SPACE = re.compile(r"[ ]")
 # one-word title prefixes that are not names ("Rethinking: ...", "Survey: ...")
 TITLE_WORDS = {"rethinking", "revisiting", "review", "survey", "position", "overview", "tutorial", "introduction",
                "perspective", "commentary", "correction", "erratum", "retraction", "abstract", "editorial"}
@@ -48,17 +55,37 @@ def title_method(title: str) -> tuple[str, int, int] | None:
     if not m:
         return None
     prefix = m.group(1)
-    words = re.split(r"[ ]", prefix)
+    words = SPACE.split(prefix)
     single_name = len(words) == 1 and prefix[0].isupper() and prefix.lower() not in TITLE_WORDS
     if len(words) > 3 or not (single_name or any(is_codename(w) for w in words)):
         return None
     return prefix, m.start(1), m.end(1)
 
 
+def _acronym_matches(text: str):
+    """The matches of ``ACRONYM_DEF.finditer(text)``, without running the slow regex over all the text.
+
+    A match ends at an ACRO_PAREN and starts inside the run of [\\w\\s-] characters before its "(",
+    so the regex is only searched there (from where the previous match ended, as finditer does).
+    """
+    pos = 0
+    breaks = None
+    for c in ACRO_PAREN.finditer(text):
+        if breaks is None:
+            breaks = [b.start() for b in RUN_BREAK.finditer(text)]
+        paren = c.start() + 1
+        i = bisect_left(breaks, paren)  # breaks[i - 1] is the last break before the run
+        run_start = breaks[i - 1] + 1 if i else 0
+        m = ACRONYM_DEF.search(text, max(pos, run_start), c.end())
+        if m:
+            yield m
+            pos = m.end()
+
+
 def acronym_definitions(text: str) -> list[tuple[str, int, int, str, int, int]]:
     """(long form, start, end, acronym, start, end) for "Long Form Name (LFN)" patterns."""
     out = []
-    for m in ACRONYM_DEF.finditer(text):
+    for m in _acronym_matches(text):
         acro = m.group(2)
         letters = [c for c in acro if c.isupper()]
         words = m.group(1).split()
@@ -86,7 +113,7 @@ class ProposalRules:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         out = mentions(doc)
         title_end = doc.user_data.get("title_end")
         if title_end:
@@ -99,13 +126,13 @@ class ProposalRules:
             acronyms[acro] = long_form
             acronyms[acro.rstrip("s")] = long_form
         for sent in doc.sents:
-            st = sent.text
-            if not re.search(r"\b(propose|introduce|present|develop|design)", st, re.I):
-                continue
             base = sent.start_char
+            st = text[base:sent.end_char]  # == sent.text, without rebuilding it from the tokens
+            if not PROPOSE_VERB.search(st):
+                continue
             for m in list(PROPOSE.finditer(st)) + list(CALLED.finditer(st)):
                 cand = m.group(1)
-                if not any(is_codename(w) for w in re.split(r"[ ]", cand)) or cand.lower() in STOP_LEAD:
+                if not any(is_codename(w) for w in SPACE.split(cand)) or cand.lower() in STOP_LEAD:
                     continue
                 out.append(Mention("Method", cand, base + m.start(1), base + m.end(1), confidence=0.8,
                                    component=self.name, role="proposes"))
