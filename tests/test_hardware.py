@@ -4,7 +4,7 @@ import pytest
 import spacy
 
 from kg.extract.base import mentions
-from kg.extract.hardware import find_hardware, parse_number
+from kg.extract.hardware import _GENERIC, _folded, _lexicon, _may_name_device, find_hardware, parse_number
 
 # (sentence, expected [(canonical, count, amount, amount_unit), ...]) -- most from real abstracts
 POSITIVE = [
@@ -151,3 +151,25 @@ def test_component_appends_mentions():
     doc = nlp("We train on 8 V100 GPUs. GPU memory usage drops by 60%.")
     ms = mentions(doc)
     assert [(m.name, m.attrs["count"]) for m in ms] == [("V100", 8)]
+
+
+def test_ascii_fold_is_complete():
+    """_folded's table lists every non-ASCII character that re.IGNORECASE matches to an ASCII letter."""
+    import re
+    import sys
+
+    every = "".join(map(chr, range(128, sys.maxunicode + 1)))
+    assert sorted(re.findall("[a-z]", every, re.IGNORECASE)) == sorted("\u0130\u0131\u017f\u212a")
+
+
+@pytest.mark.parametrize("text", [
+    "We train on 8 NVIDIA A100-80GB GPUs.", "a GeForce RTX4090 card", "Coral Edge TPU", "tpu V4-128",
+    "on a ſnapdragon 888", "Xeon Gold with 64 CPU cores", "core \u0131 7 and core \u01307", "8 \u212a80 GPUs",
+    "Ascend910B chips", "a Raspberry-Pi 4", "cpu time", "Trainium2",
+])
+def test_prescreens_never_skip_a_match(text):
+    """The cheap pre-screens are supersets of the regexes they guard."""
+    rx, _, screen = _lexicon()
+    low = _folded(text)
+    assert _may_name_device(low, screen) or not rx.search(text)
+    assert "pu" in low or not _GENERIC.search(text)

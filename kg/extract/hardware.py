@@ -104,7 +104,7 @@ def _lexicon():
             entry = (canonical, typ, vendor, strict == "strict")
             for alias in [canonical, *[a for a in aliases.split("|") if a.strip()]]:
                 table.setdefault(_key(alias), entry)
-    forms = set()
+    forms, form_tokens = set(), set()
     with open(DATA, encoding="utf-8") as f:
         for row in csv.reader((ln for ln in f if ln.strip() and not ln.startswith("#")), delimiter="\t"):
             row += [""] * (4 - len(row))
@@ -112,6 +112,7 @@ def _lexicon():
                 toks = [t for t in re.split(r"[\s\-]+", alias.strip()) if t]
                 if toks:
                     forms.add(r"[\s-]?".join(re.escape(t) for t in toks))
+                    form_tokens.add(tuple(toks))
     alt = "|".join(sorted(forms, key=len, reverse=True))
     rx = re.compile(
         rf"(?<![\w-])(?P<vendor>(?:(?:{_VENDOR_WORDS})[\s-]+){{0,3}})(?P<core>{alt})"
@@ -119,7 +120,38 @@ def _lexicon():
         rf"(?P<noun>\s+(?:Tensor\s+Core\s+)?{_NOUN})?(?![\w])",
         re.IGNORECASE,
     )
-    return rx, table
+    return rx, table, _screen(form_tokens)
+
+
+def _screen(form_tokens) -> tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] | None:
+    """The device regex's ``core`` matches an alias's tokens literally (case-insensitively), so a
+    text can name a device only if it holds every token of some alias. Grouped by the token most
+    likely to be missing (one with a digit, else the longest): (token, (other tokens, ...))."""
+    if not all(t.isascii() for toks in form_tokens for t in toks):
+        return None  # lower() is only a faithful stand-in for re.IGNORECASE on ASCII
+    groups: dict[str, set[tuple[str, ...]]] = {}
+    for toks in form_tokens:
+        low = sorted({t.lower() for t in toks},
+                     key=lambda t: (len(t) >= 2 and any(c.isdigit() for c in t), len(t), t))
+        groups.setdefault(low[-1], set()).add(tuple(low[:-1]))
+    return tuple((head, tuple(sorted(rest))) for head, rest in sorted(groups.items()))
+
+
+# the only non-ASCII characters that re.IGNORECASE matches to ASCII letters (tests check this)
+_ASCII_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+
+
+def _folded(text: str) -> str:
+    """Lower-cased text in which an ASCII literal occurs wherever a re.IGNORECASE pattern of that
+    literal matches (and maybe elsewhere): the stand-in the cheap pre-screens test with ``in``."""
+    return text.lower() if text.isascii() else text.translate(_ASCII_FOLD).lower()
+
+
+def _may_name_device(low: str, screen) -> bool:
+    """False only when the device regex cannot match ``low``'s text (a superset test, see _screen)."""
+    if screen is None:
+        return True
+    return any(head in low and any(all(t in low for t in rest) for rest in rests) for head, rests in screen)
 
 
 def parse_number(s: str) -> float | None:
@@ -231,11 +263,13 @@ def _emit(text, out, start, end, name, typ, vendor, conf, count_unit, taken, plu
 
 def find_hardware(text: str) -> list[Mention]:
     """All hardware mentions in ``text`` (see the module docstring), sorted by start offset."""
-    rx, table = _lexicon()
+    rx, table, screen = _lexicon()
     out: list[Mention] = []
     taken: list[tuple[int, int]] = []
 
-    for m in rx.finditer(text):
+    low = _folded(text)
+    # the big alias alternation costs ~0.4 ms per abstract; most abstracts cannot match it
+    for m in rx.finditer(text) if _may_name_device(low, screen) else ():
         entry = table.get(_key(m.group("core")))
         if entry is None:
             continue
@@ -265,7 +299,9 @@ def find_hardware(text: str) -> list[Mention]:
         out.append(Mention("Hardware", text[start:end], start, end, canonical, conf, COMPONENT, attrs=attrs))
         taken.append((start, end))
 
-    for m in _SLICE.finditer(text):
+    # _SLICE needs one of these (case-sensitive) words after the slice
+    has_slice_word = "TPU" in text or "pod" in text or "Pod" in text or "slice" in text
+    for m in _SLICE.finditer(text) if has_slice_word else ():
         if any(s < m.end() and m.start() < e for s, e in taken):
             continue
         name = f"TPU v{m.group('ver')}"
@@ -274,7 +310,7 @@ def find_hardware(text: str) -> list[Mention]:
         out.append(Mention("Hardware", m.group(0), m.start(), m.end(), name, 0.85, COMPONENT, attrs=attrs))
         taken.append((m.start(), m.end()))
 
-    for m in _GENERIC.finditer(text):
+    for m in _GENERIC.finditer(text) if "pu" in low else ():  # GPU / TPU / CPU
         if any(s < m.end() and m.start() < e for s, e in taken):
             continue
         kind = m.group("kind").upper()
