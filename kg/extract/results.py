@@ -157,30 +157,30 @@ def _unit(u: str | None) -> str:
     return u
 
 
-def _metric_spans(doc: Doc, s0: int, s1: int, text: str) -> list[tuple[int, int, str, str | None]]:
+def _metric_spans(ments: list[Mention], s0: int, s1: int, text: str) -> list[tuple[int, int, str, str | None]]:
     """(start, end, surface, mention name) of metrics in the sentence: Metric mentions, then lexicon words."""
-    out = [(m.start, m.end, m.text, m.name or None) for m in mentions(doc)
+    out = [(m.start, m.end, m.text, m.name or None) for m in ments
            if m.type == "Metric" and s0 <= m.start and m.end <= s1]
     rx, _ = _lexicon()
-    for mm in rx.finditer(text, s0, s1):  # text passed in: spaCy rebuilds doc.text on every access
+    for mm in rx.finditer(text, s0, s1):
         if not any(a < mm.end() and mm.start() < b for a, b, _, _ in out):
             out.append((mm.start(), mm.end(), mm.group(0), None))
     return sorted(out)
 
 
-def _blocked_spans(doc: Doc) -> list[tuple[int, int]]:
+def _blocked_spans(ments: list[Mention]) -> list[tuple[int, int]]:
     """Spans whose numbers are never results: entity names (ResNet-50, CIFAR-10) and hardware counts."""
-    return [(m.start, m.end) for m in mentions(doc) if m.type in ("Method", "Dataset", "Hardware", "Task")]
+    return [(m.start, m.end) for m in ments if m.type in ("Method", "Dataset", "Hardware", "Task")]
 
 
 def find_results(doc: Doc) -> list[dict]:
     text = doc_text(doc)
-    blocked = _blocked_spans(doc)
     ments = mentions(doc)
+    blocked = _blocked_spans(ments)
     proposed = next((m for m in ments if m.type == "Method" and m.role == "proposes"), None)
     out: list[dict] = []
     for s0, s1 in _sentences(doc):
-        metrics = _metric_spans(doc, s0, s1, text)
+        metrics = None  # the metric regex is costly: only run it for sentences with a candidate number
         for nm in _NUM_RX.finditer(text, s0, s1):
             a, b = nm.start(), nm.end()
             if any(x <= a < y for x, y in blocked):
@@ -194,6 +194,8 @@ def find_results(doc: Doc) -> list[dict]:
             value = float(nm.group("num").replace(",", ""))
             if not unit and "." not in nm.group("num") and 1900 <= value <= 2100:
                 continue  # a year
+            if metrics is None:
+                metrics = _metric_spans(ments, s0, s1, text)
             res = _relate(text, s0, s1, a, b, unit, metrics, before, after)
             if res is None:
                 continue
