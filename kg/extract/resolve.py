@@ -8,6 +8,7 @@ canonicalises names through the lexicon aliases, and flags generic phrases.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -20,6 +21,7 @@ DATASET_SUFFIX = re.compile(r"\s+(?:data ?sets?|benchmarks?|corpus|corpora)$", r
 LEADING = re.compile(r"^(?:the|a|an|our|their|its)\s+", re.I)
 
 
+@lru_cache(maxsize=1 << 16)  # a pure function of its arguments, called for most mentions
 def canonical_name(type_: str, text: str) -> str:
     """Lexicon canonical name when the text (or a light variant of it) is a known alias."""
     index = alias_index()
@@ -41,10 +43,31 @@ NOT_A_NAME = re.compile(r"^(?:[\d.,]+\s*[a-z%×]{0,2}|[gt]pus?|cpus?|devices?|ha
 
 
 def is_generic(m: Mention) -> bool:
-    generic = load_wordlist("generic.txt")
     if m.type != "Hardware" and NOT_A_NAME.match(m.text.strip()):
         return True
-    return entity_key(m.name or m.text) in generic or entity_key(m.text) in generic
+    return _in_generic(m.name or m.text) or _in_generic(m.text)
+
+
+@lru_cache(maxsize=1 << 16)
+def _in_generic(name: str) -> bool:
+    return entity_key(name) in load_wordlist("generic.txt")
+
+
+WORDISH = re.compile(r"[\w-]")
+
+
+def _occurrences(text: str, surface: str):
+    r"""Starts of ``surface`` in ``text`` outside longer words: the matches of
+    ``re.finditer(rf"(?<![\w-]){re.escape(surface)}(?![\w-])", text)`` without compiling a regex
+    per surface (acronyms are nearly all new ones). ``surface`` is not empty."""
+    n = len(surface)
+    i = text.find(surface)
+    while i >= 0:
+        if not (i and WORDISH.match(text, i - 1)) and not WORDISH.match(text, i + n):
+            yield i
+            i = text.find(surface, i + n)
+        else:
+            i = text.find(surface, i + 1)
 
 
 class Resolver:
@@ -54,9 +77,11 @@ class Resolver:
 
     def __call__(self, doc: Doc) -> Doc:
         found = mentions(doc)
+        text = doc_text(doc)
         for ent in doc.ents:
             if ent.label_ in ENTITY_TYPES:
-                found.append(Mention(ent.label_, ent.text, ent.start_char, ent.end_char,
+                start, end = ent.start_char, ent.end_char  # text[start:end] == ent.text, built faster
+                found.append(Mention(ent.label_, text[start:end], start, end,
                                      confidence=self.ner_confidence, component="ner"))
         found.extend(self._acronym_mentions(doc, found))
         kept = self._dedupe(found)
@@ -80,7 +105,7 @@ class Resolver:
         """Every occurrence of a defined acronym / long form gets the type and name of the pair."""
         acronyms: dict[str, str] = doc.user_data.get("acronyms", {})
         extra = []
-        text = doc_text(doc) if acronyms else ""
+        text = doc_text(doc)
         for acro, long_form in acronyms.items():
             typed = [m for m in found if m.text in (acro, long_form) or m.name == long_form]
             if not typed:
@@ -88,8 +113,8 @@ class Resolver:
             best = max(typed, key=lambda m: m.confidence)
             name = best.name if best.text != acro and best.name else canonical_name(best.type, long_form)
             for surface in (acro, long_form):
-                for hit in re.finditer(rf"(?<![\w-]){re.escape(surface)}(?![\w-])", text):
-                    extra.append(Mention(best.type, surface, hit.start(), hit.end(), name=name,
+                for start in _occurrences(text, surface):
+                    extra.append(Mention(best.type, surface, start, start + len(surface), name=name,
                                          confidence=min(best.confidence, 0.8), component="acronym",
                                          role=best.role))
         return extra
