@@ -100,21 +100,30 @@ def _csv_type(values: list) -> str:
     return "string"
 
 
+# Line breaks inside values become spaces, one for one (character offsets such as an edge's start/end
+# into the abstract stay right): a CSV without multi-line fields lets neo4j-admin parse it in parallel
+# (--multiline-fields=false, its default). The JSON and GraphML exports keep text exactly.
+_NO_BREAKS = str.maketrans({c: " " for c in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"})
+
+
 def _csv_value(v, typ: str):
     if v is None:
         return ""
     if typ == "string[]":
-        return ";".join(x.replace(";", ",") for x in v)
+        return ";".join(x.replace(";", ",").translate(_NO_BREAKS) for x in v)
     if typ == "boolean":
         return "true" if v else "false"
     if isinstance(v, (list, dict)):
         return json.dumps(v, ensure_ascii=False)
+    if isinstance(v, str):
+        return v.translate(_NO_BREAKS)
     return v
 
 
 def write_admin_csv(g: nx.MultiDiGraph, out_dir: Path) -> list[Path]:
     """One nodes_<Label>.csv per label and rels_<TYPE>.csv per relationship type, ready for
-    `neo4j-admin database import full --nodes=... --relationships=...` (ID space per label)."""
+    `neo4j-admin database import full --nodes=... --relationships=...` (ID space per label).
+    No value spans lines (see ``_NO_BREAKS``), so the import needs no --multiline-fields."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     by_label = defaultdict(list)

@@ -6,10 +6,13 @@
 #   bash scripts/neo4j.sh stop     stop the server and wait until the process is gone
 #   bash scripts/neo4j.sh status   print running/stopped; exit 0 when running, 3 when stopped
 #   bash scripts/neo4j.sh reset    stop and delete the database files (keeps the downloaded jars)
+#   bash scripts/neo4j.sh import CSV_DIR
+#                                  bulk-load a `kg export --format csv` directory into the database
+#                                  "neo4j" with neo4j-admin (replaces its contents; server must be stopped)
 #
 # Environment: NEO4J_PASSWORD (default kg-dev-password, >= 8 chars), NEO4J_VERSION (default below),
 # NEO4J_HEAP (default 1g), NEO4J_PAGECACHE (default 1g), NEO4J_START_TIMEOUT seconds (default 120),
-# KG_NEO4J_DIR (default <repo>/.neo4j). Needs Java 17+ and, for the first fetch only, mvn.
+# KG_NEO4J_DIR (default <repo>/.neo4j), NEO4J_LIB (default $KG_NEO4J_DIR/lib). Needs Java 17+ and, for the first fetch only, mvn.
 # Listens on 127.0.0.1 only: Bolt 7687, HTTP 7474 (Browser at http://127.0.0.1:7474/browser/).
 set -euo pipefail
 
@@ -24,7 +27,7 @@ TIMEOUT="${NEO4J_START_TIMEOUT:-120}"
 BOLT_PORT="${NEO4J_BOLT_PORT:-7687}"
 HTTP_PORT="${NEO4J_HTTP_PORT:-7474}"
 
-LIB="$HOME_DIR/lib"
+LIB="${NEO4J_LIB:-$HOME_DIR/lib}"
 CONF_DIR="$HOME_DIR/conf"
 DATA_DIR="$HOME_DIR/data"
 LOG_DIR="$HOME_DIR/logs"
@@ -244,11 +247,29 @@ reset() {
   say "deleted the local database in $DATA_DIR (jars kept)"
 }
 
+import_csv() {
+  local dir="${1:-}"
+  [ -n "$dir" ] && [ -d "$dir" ] || die "import needs a directory written by: kg export --format csv -o DIR"
+  ls "$dir"/nodes_*.csv >/dev/null 2>&1 || die "$dir has no nodes_*.csv; write it with: kg export --format csv -o $dir"
+  [ -z "$(running_pid)" ] || die "the server is running; stop it first (bash scripts/neo4j.sh stop), import, start again"
+  fetch
+  write_conf
+  local args=(database import full neo4j --overwrite-destination --report-file="$HOME_DIR/import.report")
+  local f
+  for f in "$dir"/nodes_*.csv; do args+=("--nodes=$f"); done
+  for f in "$dir"/rels_*.csv; do [ -e "$f" ] && args+=("--relationships=$f"); done
+  say "importing $dir into the database neo4j in $DATA_DIR ..."
+  # AdminTool directly: the Neo4jAdminBoot launcher starts a second JVM first (~9 s more here).
+  # kg's CSV has no multi-line values, so the parser runs in parallel (--multiline-fields=false).
+  NEO4J_HOME="$HOME_DIR" NEO4J_CONF="$CONF_DIR" "$JAVA" -cp "$LIB/*" org.neo4j.cli.AdminTool "${args[@]}"
+}
+
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) status ;;
   restart) stop; start ;;
   reset) reset ;;
-  *) echo "usage: bash scripts/neo4j.sh start|stop|status|restart|reset" >&2; exit 2 ;;
+  import) import_csv "${2:-}" ;;
+  *) echo "usage: bash scripts/neo4j.sh start|stop|status|restart|reset|import CSV_DIR" >&2; exit 2 ;;
 esac
