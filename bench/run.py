@@ -333,7 +333,7 @@ def kg_load_process(store: Path, cfg: dict | None = None) -> dict:
 
 
 def bulk_import(store: Path) -> dict:
-    """`kg export --format csv` + `neo4j-admin database import full` into a scratch data directory."""
+    """`kg export --format csv` + `scripts/neo4j.sh import` (neo4j-admin database import full) into a scratch home."""
     lib = Path(os.environ.get("KG_NEO4J_DIR", ROOT / ".neo4j")) / "lib"
     java = shutil.which("java")
     if not lib.is_dir() or not any(lib.glob("neo4j-import-tool-*.jar")):
@@ -350,18 +350,11 @@ def bulk_import(store: Path) -> dict:
         t0 = time.perf_counter()
         export(g, "csv", str(csv_dir))
         export_s = time.perf_counter() - t0
-        conf = home / "conf"
-        conf.mkdir()
-        (conf / "neo4j.conf").write_text(
-            f"server.directories.data={home / 'data'}\nserver.directories.logs={home / 'logs'}\n"
-            f"server.directories.lib={lib}\nserver.memory.pagecache.size=256m\n")
-        # the database name goes first: --nodes/--relationships take several values and would eat it
-        args = ["database", "import", "full", "benchimport", "--overwrite-destination", "--multiline-fields=true"]
-        args += [f"--nodes={p}" for p in sorted(csv_dir.glob("nodes_*.csv"))]
-        args += [f"--relationships={p}" for p in sorted(csv_dir.glob("rels_*.csv"))]
-        cmd = [java, "-Xmx1g", "-cp", f"{lib}/*", "org.neo4j.server.startup.Neo4jAdminBoot"] + args
+        # the user's path: scripts/neo4j.sh import (AdminTool, no multi-line fields), into a scratch home
+        cmd = ["bash", str(ROOT / "scripts" / "neo4j.sh"), "import", str(csv_dir)]
         log(f"neo4j-admin database import full: {g.number_of_edges()} relationships")
-        res = measure(cmd, env={"NEO4J_HOME": str(home), "NEO4J_CONF": str(conf)}, keep_stdout=True)
+        res = measure(cmd, env={"KG_NEO4J_DIR": str(home / "neo4j"), "NEO4J_LIB": str(lib),
+                                "NEO4J_PAGECACHE": "256m"}, keep_stdout=True)
         rels = g.number_of_edges()
         m = re.search(r"IMPORT DONE in (?:(\d+)m )?(?:(\d+)s )?(\d+)ms", res.pop("stdout", ""))
         tool_s = (int(m.group(1) or 0) * 60 + int(m.group(2) or 0) + int(m.group(3)) / 1000) if m else None
@@ -370,8 +363,8 @@ def bulk_import(store: Path) -> dict:
                "peak_rss_mb": res["peak_rss_mb"],
                "rels_per_s": rate(rels, res["seconds"]) if res["exit"] == 0 else None,
                "rels_per_s_tool_time": rate(rels, tool_s) if res["exit"] == 0 and tool_s else None,
-               "note": "rels_per_s = relationships / wall time of the whole neo4j-admin run (JVM start and "
-                       "~10 s fixed import overhead included, so small graphs understate the rate)"}
+               "note": "rels_per_s = relationships / wall time of `scripts/neo4j.sh import` (JVM start and the "
+                       "import's fixed stages included, so small graphs understate the rate)"}
         if res["exit"]:
             out["stderr_tail"] = res["stderr_tail"]
         return out
