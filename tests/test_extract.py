@@ -96,3 +96,18 @@ def test_workers_give_the_same_records(workers):
     one = list(extract_papers(papers, workers=1))
     many = list(extract_papers(papers, workers=workers, batch_size=2))
     assert one == many
+
+
+def test_a_compound_metric_keeps_its_full_name():
+    """The NER's "classification accuracy" beats the lexicon's "accuracy" inside it: the compound is the metric."""
+    rec = extract_one("", "Our network improves the classification accuracy on CIFAR-10 and the detection accuracy on COCO.")
+    metrics = {e["text"] for e in rec["entities"] if e["type"] == "Metric"}
+    assert {"classification accuracy", "detection accuracy"} <= metrics
+    assert "accuracy" not in metrics
+
+
+def test_bare_qualities_are_not_metrics():
+    rec = extract_one("", "The method improves speed, robustness and memory while keeping the BLEU score and inference speed.")
+    metrics = {e["text"].lower() for e in rec["entities"] if e["type"] == "Metric"}
+    assert {"bleu score", "inference speed"} <= metrics
+    assert not metrics & {"speed", "robustness", "memory"}

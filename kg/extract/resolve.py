@@ -53,6 +53,11 @@ def _in_generic(name: str) -> bool:
     return entity_key(name) in load_wordlist("generic.txt")
 
 
+@lru_cache(maxsize=1 << 12)
+def _not_a_metric(text: str) -> bool:
+    return entity_key(text) in load_wordlist("not_metrics.txt")
+
+
 WORDISH = re.compile(r"[\w-]")
 
 
@@ -90,6 +95,8 @@ class Resolver:
         for m in kept:
             if boundary is not None and m.start < boundary < m.end:
                 continue  # never across the title/abstract seam
+            if m.type == "Metric" and _not_a_metric(m.text):
+                continue  # "speed", "robustness": a quality, not a metric (data/not_metrics.txt)
             if not m.name:
                 m.name = canonical_name(m.type, m.text)
             if is_generic(m):
@@ -122,9 +129,16 @@ class Resolver:
     @staticmethod
     def _dedupe(found: list[Mention]) -> list[Mention]:
         """One mention per overlapping same-type group and per exact span."""
-        # the paper's own coined name beats a lexicon entry inside it ("PC-DARTS" vs "DARTS")
+        # the paper's own coined name beats a lexicon entry inside it ("PC-DARTS" vs "DARTS"), and so
+        # does a compound metric the NER found around a lexicon metric ("classification accuracy")
+        lexicon_metrics = [(m.start, m.end) for m in found if m.type == "Metric" and m.component == "kg_lexicon"]
+
+        def compound_metric(m: Mention) -> bool:
+            return m.type == "Metric" and m.component == "ner" and any(
+                m.start <= s and e <= m.end and e - s < m.end - m.start for s, e in lexicon_metrics)
+
         order = sorted(found, key=lambda m: (-(m.role == "proposes" and m.component == "kg_rules"),
-                                             -m.confidence, -(m.end - m.start), m.start))
+                                             -compound_metric(m), -m.confidence, -(m.end - m.start), m.start))
         kept: list[Mention] = []
         for m in order:
             clash = False
