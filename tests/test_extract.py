@@ -111,3 +111,17 @@ def test_bare_qualities_are_not_metrics():
     metrics = {e["text"].lower() for e in rec["entities"] if e["type"] == "Metric"}
     assert {"bleu score", "inference speed"} <= metrics
     assert not metrics & {"speed", "robustness", "memory"}
+
+
+def test_a_lexicon_word_inside_a_longer_name_of_another_type_is_not_an_entity():
+    rec = extract_one("", "Our GAN improves the Inception Score and the Fréchet Inception Distance on CIFAR-10, "
+                          "and we use the Inception network.")
+    got = {(e["type"], e["text"]) for e in rec["entities"]}
+    assert {("Metric", "Inception Score"), ("Metric", "Fréchet Inception Distance")} <= got
+    inception = [e for e in rec["entities"] if e["text"] == "Inception"]
+    assert [e["start"] for e in inception] == [rec_abstract_index("Inception network")]
+
+
+def rec_abstract_index(phrase: str) -> int:
+    return ("Our GAN improves the Inception Score and the Fréchet Inception Distance on CIFAR-10, "
+            "and we use the Inception network.").index(phrase)

@@ -89,7 +89,7 @@ class Resolver:
                 found.append(Mention(ent.label_, text[start:end], start, end,
                                      confidence=self.ner_confidence, component="ner"))
         found.extend(self._acronym_mentions(doc, found))
-        kept = self._dedupe(found)
+        kept = self._drop_nested_lexicon_hits(self._dedupe(found))
         boundary = doc.user_data.get("title_end")
         out = []
         for m in kept:
@@ -125,6 +125,17 @@ class Resolver:
                                          confidence=min(best.confidence, 0.8), component="acronym",
                                          role=best.role))
         return extra
+
+    @staticmethod
+    def _drop_nested_lexicon_hits(kept: list[Mention]) -> list[Mention]:
+        """A lexicon word inside a longer mention of another type is part of that name, not an entity of
+        its own: "Inception" in "Inception Score" (Metric), "ImageNet" in "ImageNet classification" (Task).
+        Hardware is always kept."""
+        def nested(m: Mention) -> bool:
+            return m.component == "kg_lexicon" and m.type != "Hardware" and any(
+                k.type != m.type and k.start <= m.start and m.end <= k.end and k.end - k.start > m.end - m.start
+                for k in kept)
+        return [m for m in kept if not nested(m)]
 
     @staticmethod
     def _dedupe(found: list[Mention]) -> list[Mention]:
