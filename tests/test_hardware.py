@@ -67,6 +67,12 @@ POSITIVE = [
     ("deployed on NVIDIA L4 GPUs in the cloud", [("L4", None, None, None)]),
     ("an AWS A10G instance", [("A10G", None, None, None)]),  # count of machines, not devices
     ("We use 16 NVIDIA GPUs.", [("GPU", 16, None, None)]),
+    # from SciREX full papers (experimental sections)
+    ("We make experiments using two PCs each with a 4-core CPU, 32 G RAM and two Titan Xp GPUs.",
+     [("Titan Xp", 2, None, None)]),
+    ("over a cluster of NVIDIA Titan X, Tesla K40c and GTX 1080 GPUs",
+     [("GTX Titan X", None, None, None), ("K40", None, None, None), ("GTX 1080", None, None, None)]),
+    ("We implement the DPNs using MXNet on a cluster with 40 K80 graphic cards.", [("K80", 40, None, None)]),
 ]
 
 NEGATIVE = [
@@ -91,6 +97,8 @@ NEGATIVE = [
     "a TPU-friendly design with GPU-accelerated simulation",
     "trained with 7B parameters on 2 trillion tokens",
     "Table 4 shows results for ResNet-50 and A10 is the baseline id.",
+    "assigning computation on each probing point to one GPU thread",
+    "These numbers are reported using a single CPU thread.",
 ]
 
 

@@ -85,6 +85,9 @@ _GENERIC = re.compile(
     rf"(?P<kind>GPU|TPU|CPU)(?P<pl>s\b|\(s\))?(?P<sub>\s+(?:cores?|chips?)\b)?(?![\w])",
     re.IGNORECASE,
 )
+# after a generic GPU/CPU word: the count is of something else ("one GPU thread", "2 CPU kernels")
+_NOT_A_DEVICE = re.compile(r"\s+(?:threads?|kernels?|processes|process|streams?|workers?|implementations?)\b",
+                           re.IGNORECASE)
 # bare TPU slice: "a v3-8 pod", "v4-128 slice"
 _SLICE = re.compile(r"(?<![\w-])v(?P<ver>[2-6][ep]?)-(?P<n>\d+)(?=\s+(?:TPU|TPUs|pods?|slices?|Pods?)\b)")
 
@@ -327,6 +330,8 @@ def find_hardware(text: str) -> list[Mention]:
         start, end = m.start(), m.end()
         am = _AMOUNT_SUFFIX.match(text[end:])
         if text[end:end + 1] == "-" and not am:  # "GPU-enabled", "GPU-accelerated"
+            continue
+        if not am and _NOT_A_DEVICE.match(text, end):  # "one GPU thread", "a single CPU thread"
             continue
         counts, x, hyphen = _counts_before(text, start, plural)
         if not counts:
