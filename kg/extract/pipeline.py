@@ -14,6 +14,7 @@ Pipeline (all real spaCy components, batched with ``nlp.pipe``):
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from importlib import resources
@@ -24,6 +25,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .. import __version__
+from ..errors import ModelError
 from ..graph.schema import ENTITY_REL
 from ..models import Paper
 from . import lexicon as _lexicon  # noqa: F401  (registers kg_lexicon)
@@ -57,6 +59,14 @@ def mark_fields(doc: Doc) -> Doc:
 
 
 def model_path() -> Path | None:
+    """The NER model directory: ``$KG_MODEL`` when set (e.g. a model from ``kg train --output``),
+    else the one shipped in the package (None when it is missing: rules and lexicons only)."""
+    env = os.environ.get("KG_MODEL")
+    if env:
+        if not (Path(env) / "meta.json").exists():
+            raise ModelError(f"KG_MODEL={env} is not a spaCy model directory (no meta.json); point it at the "
+                             f"output of `kg train --output DIR`, or unset it to use the shipped model")
+        return Path(env)
     p = Path(str(resources.files("kg.extract") / "model"))
     return p if (p / "meta.json").exists() else None
 
