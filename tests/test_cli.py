@@ -69,3 +69,22 @@ def test_missing_input_is_a_clear_error(tmp_path):
 def test_usage_error_exits_2():
     r = CliRunner().invoke(main, ["export", "--format", "nope", "-o", "x"])
     assert r.exit_code == 2
+
+
+def test_kg_model_selects_the_ner_and_a_wrong_one_is_a_clear_error(tmp_path, monkeypatch):
+    from kg.extract.pipeline import model_path
+
+    src = tmp_path / "papers.jsonl"
+    src.write_text(json.dumps({"id": "abc", "abstract": "We evaluate BERT on SQuAD with F1."}) + "\n")
+    shipped = model_path()
+    monkeypatch.setenv("KG_MODEL", str(tmp_path / "no-model"))
+    r = CliRunner().invoke(main, ["extract", str(src), "-o", str(tmp_path / "out.jsonl"), "--quiet"])
+    assert r.exit_code == 1
+    assert "KG_MODEL" in r.output and "kg train --output" in r.output and "Traceback" not in r.output
+    if shipped is not None:  # the shipped model named explicitly gives the same records as the default
+        monkeypatch.setenv("KG_MODEL", str(shipped))
+        r = run("extract", src, "-o", tmp_path / "a.jsonl", "--quiet")
+        monkeypatch.delenv("KG_MODEL")
+        r2 = run("extract", src, "-o", tmp_path / "b.jsonl", "--quiet")
+        assert r.exit_code == r2.exit_code == 0
+        assert (tmp_path / "a.jsonl").read_text() == (tmp_path / "b.jsonl").read_text()

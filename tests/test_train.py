@@ -46,3 +46,26 @@ def test_tiny_training_run(tmp_path, monkeypatch):
     assert saved["heldout"]["test_ids"] == te and not set(te) & set(tr)
     assert "Held-out scores" in (out / "README.md").read_text()
     assert res["final"]["size_bytes"] > 0
+
+
+def test_folds_cover_every_paper_once_and_fold_0_is_the_fixed_split():
+    from kg.extract.crossval import folds
+
+    ids = [f"{i:040x}" for i in range(100)]
+    fs = folds(ids, 5)
+    assert sorted(x for f in fs for x in f) == sorted(ids) and all(len(f) == 20 for f in fs)
+    assert fs[0] == T.split_ids(ids)[1]
+
+
+@needs_shared
+def test_tiny_cross_validation_scores_every_paper_with_a_model_that_did_not_see_it(tmp_path, monkeypatch):
+    from kg.extract.crossval import cross_validate
+
+    monkeypatch.setenv("KG_SHARED", str(SHARED))
+    res = cross_validate(k=2, processes=1, max_steps=4, work_dir=tmp_path, max_docs=4,
+                         overrides={"training.eval_frequency": 2})
+    assert [f["papers"] for f in res["folds"]] == [2, 2]
+    preds = [json.loads(line) for line in (tmp_path / "predictions.jsonl").read_text().splitlines()]
+    assert sorted(p["id"] for p in preds) == sorted(T.scirex_docs())[:4]
+    assert res["scores"]["strict"]["micro"]["n_gold"] > 0
+    assert os.environ.get("KG_MODEL") is None  # folds ran in worker processes

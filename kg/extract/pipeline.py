@@ -71,10 +71,14 @@ def model_path() -> Path | None:
     return p if (p / "meta.json").exists() else None
 
 
-@lru_cache(maxsize=4)
 def build_nlp(use_model: bool = True) -> Language:
-    """The full pipeline; the trained NER is used when it ships with the package."""
-    path = model_path() if use_model else None
+    """The full pipeline; the trained NER (``$KG_MODEL`` or the shipped one) is used when there is one.
+    One pipeline per model directory is kept for the process."""
+    return _build_nlp(model_path() if use_model else None, use_model)
+
+
+@lru_cache(maxsize=4)
+def _build_nlp(path: Path | None, use_model: bool) -> Language:
     if path is not None:
         nlp = spacy.load(path, exclude=["senter", "parser", "tagger", "lemmatizer", "attribute_ruler"])
     else:
