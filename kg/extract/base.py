@@ -7,8 +7,10 @@ overlaps, canonicalises names and flags generic phrases. Results go to ``doc._.k
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import asdict, dataclass, field
 
+from spacy.attrs import IDX, LENGTH, SENT_START
 from spacy.tokens import Doc
 
 ENTITY_TYPES = ("Method", "Dataset", "Metric", "Task", "Hardware")
@@ -56,3 +58,34 @@ def results(doc: Doc) -> list[dict]:
     if doc._.kg_results is None:
         doc._.kg_results = []
     return doc._.kg_results
+
+
+def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
+    """``[(s.start_char, s.end_char) for s in doc.sents]``, read once per Doc from the token arrays
+    (doc.sents builds a Span and walks the tokens per sentence; four places need the boundaries)."""
+    spans = doc.user_data.get("kg_sents")
+    if spans is None:
+        if len(doc) == 0:
+            spans = []
+        else:
+            arr = doc.to_array([SENT_START, IDX, LENGTH])
+            firsts = [0] + [i for i in (arr[1:, 0] == 1).nonzero()[0] + 1]
+            lasts = [f - 1 for f in firsts[1:]] + [len(doc) - 1]
+            spans = [(int(arr[f, 1]), int(arr[e, 1] + arr[e, 2])) for f, e in zip(firsts, lasts)]
+        doc.user_data["kg_sents"] = spans
+    return spans
+
+
+def sentence_around(doc: Doc, start: int, end: int) -> tuple[str, int]:
+    """The text of the sentence(s) holding chars [start, end) and its start offset; the same as
+    ``span = doc.char_span(start, end, alignment_mode="expand"); span.sent.text, span.sent.start_char``
+    (``Span.text``: from the first token to the end of the last one, its trailing space left out)."""
+    text = doc_text(doc)
+    spans = sentence_spans(doc)
+    if not spans or not 0 <= start < end <= len(text):
+        return text[max(0, start - 100):end + 100], max(0, start - 100)
+    starts = [s for s, _ in spans]
+    a = max(0, bisect_right(starts, start) - 1)
+    b = max(a, bisect_right(starts, end - 1) - 1)
+    return text[starts[a]:spans[b][1]], starts[a]
+

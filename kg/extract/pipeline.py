@@ -31,7 +31,7 @@ from ..models import Paper
 from . import lexicon as _lexicon  # noqa: F401  (registers kg_lexicon)
 from . import resolve as _resolve  # noqa: F401  (registers kg_resolver)
 from . import rules as _rules  # noqa: F401  (registers kg_rules)
-from .base import mentions, results
+from .base import mentions, results, sentence_around
 
 log = logging.getLogger("kg.extract")
 EXTRACTOR = f"kg-{__version__}"
@@ -114,14 +114,6 @@ def _locate(doc: Doc, start: int, end: int) -> tuple[str, int, int]:
     return "abstract", start - off, end - off
 
 
-def _sentence(doc: Doc, start: int, end: int) -> tuple[str, int]:
-    span = doc.char_span(start, end, alignment_mode="expand")
-    if span is None:
-        return doc.text[max(0, start - 100):end + 100], max(0, start - 100)
-    sent = span.sent
-    return sent.text, sent.start_char
-
-
 def doc_to_record(doc: Doc, paper: Paper) -> dict:
     """The public per-paper extraction record (documented in README: it is an interface)."""
     entities, relations, rel_index = [], [], {}
@@ -145,7 +137,7 @@ def doc_to_record(doc: Doc, paper: Paper) -> dict:
             if m.type == "Hardware":
                 _merge_compute(r, m.attrs or {})
             continue
-        sentence, sent_start = _sentence(doc, m.start, m.end)
+        sentence, sent_start = sentence_around(doc, m.start, m.end)
         r = {"type": rel, "target_type": m.type, "target": m.name, "text": m.text, "field": field,
              "start": s, "end": e, "sentence": sentence, "sentence_start": m.start - sent_start,
              "confidence": m.confidence, "extractor": EXTRACTOR, "mentions": 1}

@@ -32,7 +32,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.extract.base import Mention, doc_text, mentions, results
+from kg.extract.base import Mention, doc_text, mentions, results, sentence_spans
 
 DATA = Path(__file__).parent / "data" / "metrics_direction.tsv"
 COMPONENT = "kg_results"
@@ -142,7 +142,7 @@ def metric_direction(metric: str | None) -> bool | None:
 def _sentences(doc: Doc) -> list[tuple[int, int]]:
     try:
         if doc.has_annotation("SENT_START"):
-            return [(s.start_char, s.end_char) for s in doc.sents]
+            return sentence_spans(doc)
     except (ValueError, AttributeError):
         pass
     return [(0, len(doc_text(doc)))]

@@ -15,7 +15,7 @@ from bisect import bisect_left
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .base import Mention, doc_text, mentions
+from .base import Mention, doc_text, mentions, sentence_spans
 
 NAME = r"[A-Za-z][A-Za-z0-9]*(?:[-+.][A-Za-z0-9]+)*"
 # a coined name: has an internal capital, a digit, or is an acronym (GPipe, PC-DARTS, T5, InstaFlow)
@@ -125,9 +125,8 @@ class ProposalRules:
         for long_form, ls, le, acro, as_, ae in acronym_definitions(text):
             acronyms[acro] = long_form
             acronyms[acro.rstrip("s")] = long_form
-        for sent in doc.sents:
-            base = sent.start_char
-            st = text[base:sent.end_char]  # == sent.text, without rebuilding it from the tokens
+        for base, sent_end in sentence_spans(doc):
+            st = text[base:sent_end]  # == sent.text
             if not PROPOSE_VERB.search(st):
                 continue
             for m in list(PROPOSE.finditer(st)) + list(CALLED.finditer(st)):
