@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 import networkx as nx
 
@@ -132,41 +133,27 @@ class Store:
         (the same as :func:`kg.graph.build.summary` of the graph)."""
         labels: Counter = Counter()
         rels: Counter = Counter()
-        path = self.graph_path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        edges_tmp = tmp + ".edges"
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out, open(edges_tmp, "w+", encoding="utf-8") as side:
-                out.write(_HEADER)
-                sep = "\n"
-                for el in elements:
-                    if el[0] == "node":
-                        out.write(sep + json.dumps({**el[2], "_id": el[1]}, sort_keys=True))
-                        sep = ",\n"
-                        labels[el[2].get("label")] += 1
-                    else:
-                        _, u, v, key, attrs = el
-                        side.write(json.dumps({"type": key, **attrs, "source": u, "target": v, "_type": key},
-                                              sort_keys=True) + "\n")
-                        rels[key] += 1
-                out.write("\n" + _MIDDLE)
-                side.seek(0)
-                sep = "\n"
-                for line in side:
-                    out.write(sep + line.rstrip("\n"))
+        with atomic_file(self.graph_path) as out, \
+                tempfile.TemporaryFile("w+", encoding="utf-8", dir=self.path) as side:
+            out.write(_HEADER)
+            sep = "\n"
+            for el in elements:
+                if el[0] == "node":
+                    out.write(sep + json.dumps({**el[2], "_id": el[1]}, sort_keys=True))
                     sep = ",\n"
-                out.write("\n" + _FOOTER)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
-        finally:
-            if os.path.exists(edges_tmp):
-                os.unlink(edges_tmp)
+                    labels[el[2].get("label")] += 1
+                else:
+                    _, u, v, key, attrs = el
+                    side.write(json.dumps({"type": key, **attrs, "source": u, "target": v, "_type": key},
+                                          sort_keys=True) + "\n")
+                    rels[key] += 1
+            out.write("\n" + _MIDDLE)
+            side.seek(0)
+            sep = "\n"
+            for line in side:
+                out.write(sep + line.rstrip("\n"))
+                sep = ",\n"
+            out.write("\n" + _FOOTER)
         return {"nodes": sum(labels.values()), "edges": sum(rels.values()),
                 "labels": dict(sorted(labels.items())), "relationships": dict(sorted(rels.items()))}
 
@@ -222,12 +209,15 @@ _MIDDLE = '], "edges": ['
 _FOOTER = ']}'
 
 
-def atomic_write_text(path: Path, text: str) -> None:
+@contextmanager
+def atomic_file(path: Path) -> Iterator[IO[str]]:
+    """A text file written under a temporary name in the same folder and renamed into place (after an
+    fsync) when the block ends without an error; on any error the old file stays as it was."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+            yield fh
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
@@ -235,3 +225,8 @@ def atomic_write_text(path: Path, text: str) -> None:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    with atomic_file(path) as fh:
+        fh.write(text)
