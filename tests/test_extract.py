@@ -125,3 +125,9 @@ def test_a_lexicon_word_inside_a_longer_name_of_another_type_is_not_an_entity():
 def rec_abstract_index(phrase: str) -> int:
     return ("Our GAN improves the Inception Score and the Fréchet Inception Distance on CIFAR-10, "
             "and we use the Inception network.").index(phrase)
+
+
+def test_a_dataset_mention_includes_its_head_noun_but_the_name_does_not():
+    rec = extract_one("", "We evaluate on the LFW dataset and the 300W benchmark, and train on CIFAR-10.")
+    got = {(e["text"], e["name"]) for e in rec["entities"] if e["type"] == "Dataset"}
+    assert {("LFW dataset", "LFW"), ("300W benchmark", "300W"), ("CIFAR-10", "CIFAR-10")} <= got

@@ -69,3 +69,14 @@ def test_tiny_cross_validation_scores_every_paper_with_a_model_that_did_not_see_
     assert sorted(p["id"] for p in preds) == sorted(T.scirex_docs())[:4]
     assert res["scores"]["strict"]["micro"]["n_gold"] > 0
     assert os.environ.get("KG_MODEL") is None  # folds ran in worker processes
+    # recorded into a model's scores.json and model card
+    from kg.extract.crossval import record
+    from kg.extract.pipeline import model_path
+
+    if model_path() is not None:
+        card = tmp_path / "card"
+        card.mkdir()
+        (card / "scores.json").write_text((model_path() / "scores.json").read_text())
+        record(res, card)
+        assert json.loads((card / "scores.json").read_text())["crossval"]["folds"] == res["folds"]
+        assert "Cross-validation of the whole" in (card / "README.md").read_text()

@@ -8,7 +8,9 @@ title+abstract records. The predictions of all folds together are scored with th
 definitions (:func:`kg.evaluate.score`), so every paper is scored by a model that never saw it.
 Lexicons and rules are fixed, not re-fitted per fold.
 
-    python -m kg.extract.crossval --folds 5 --processes 2 --work-dir /tmp/kg-cv
+    python -m kg.extract.crossval --folds 5 --processes 2 --work-dir /tmp/kg-cv [--record kg/extract/model]
+
+``--record MODEL_DIR`` adds the result to that model's ``scores.json`` and model card.
 """
 
 from __future__ import annotations
@@ -86,6 +88,14 @@ def cross_validate(k: int = 5, processes: int = 2, seed: int = 0, max_steps: int
     return result
 
 
+def record(result: dict, model_dir: Path) -> None:
+    """Add a cross-validation result to a trained model's scores.json and regenerate its model card."""
+    scores = json.loads((model_dir / "scores.json").read_text())
+    scores["crossval"] = {k: result[k] for k in ("method", "settings", "scores", "folds")}
+    (model_dir / "scores.json").write_text(json.dumps(scores, indent=1) + "\n")
+    (model_dir / "README.md").write_text(T.model_card(scores))
+
+
 if __name__ == "__main__":  # pragma: no cover
     import argparse
 
@@ -99,7 +109,10 @@ if __name__ == "__main__":  # pragma: no cover
     ap.add_argument("--work-dir", default=None)
     ap.add_argument("--config", default=None)
     ap.add_argument("--max-docs", type=int, default=None)
+    ap.add_argument("--record", default=None, help="model directory whose scores.json / README.md get the result")
     a = ap.parse_args()
     res = cross_validate(a.folds, a.processes, a.seed, a.max_steps, a.work_dir, a.config, a.max_docs)
     print(format_scores(res["scores"]))
     print(json.dumps(res["folds"], indent=1))
+    if a.record:
+        record(res, Path(a.record))

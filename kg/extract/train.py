@@ -401,6 +401,14 @@ def model_card(res: dict) -> str:
             lines.append(f"| {t} | {a['P']:.3f} | {a['R']:.3f} | {a['F1']:.3f} | {b['P']:.3f} | {b['R']:.3f} "
                          f"| {b['F1']:.3f} | {a['n_gold']} |")
         lines.append("")
+    cv = res.get("crossval")
+    if cv:
+        lines += ["## Cross-validation of the whole `kg extract` pipeline", "", f"{cv['method']}.", "",
+                  "| type | strict P | strict R | strict F1 | lenient F1 | gold |", "| --- | --- | --- | --- | --- | --- |"]
+        for t in list(res["labels"]) + ["micro"]:
+            a, b = cv["scores"]["strict"][t], cv["scores"]["lenient"][t]
+            lines.append(f"| {t} | {a['P']:.3f} | {a['R']:.3f} | {a['F1']:.3f} | {b['F1']:.3f} | {a['n_gold']} |")
+        lines += ["", "Per fold (strict micro F1): " + ", ".join(f"{f['strict_micro_F1']:.3f}" for f in cv["folds"]) + ".", ""]
     f = res["final"]
     lines += [
         "## Shipped model",
