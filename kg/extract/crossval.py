@@ -39,17 +39,18 @@ def _run_fold(job: tuple) -> dict:
     from ..models import Paper
     from . import pipeline as P
 
-    i, test_ids, all_ids, work, seed, max_steps, config, overrides = job
+    i, test_ids, all_ids, work, seed, max_steps, config, overrides, reuse = job
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     t0 = time.time()
-    docs = T.scirex_docs()
-    train_ids = [x for x in all_ids if x not in set(test_ids)]
-    vocab = spacy.blank("en").vocab
-    tdocs = T.build_training_docs(vocab, docs, train_ids, "none", 3, True, seed)
-    ddocs = T.scirex_training_docs(vocab, docs, train_ids[:8], 1, full=False)
-    ov = dict(overrides or {}) | ({"training.max_steps": max_steps} if max_steps else {})
-    model = T._fit(Path(config) if config else T.DEFAULT_CONFIG, work / f"fold{i}-model", tdocs, ddocs,
-                   seed, ov, work / f"fold{i}")
+    model = work / f"fold{i}-model"
+    if not (reuse and (model / "meta.json").exists()):  # reuse: re-score new rules with the same NERs
+        docs = T.scirex_docs()
+        train_ids = [x for x in all_ids if x not in set(test_ids)]
+        vocab = spacy.blank("en").vocab
+        tdocs = T.build_training_docs(vocab, docs, train_ids, "none", 3, True, seed)
+        ddocs = T.scirex_training_docs(vocab, docs, train_ids[:8], 1, full=False)
+        ov = dict(overrides or {}) | ({"training.max_steps": max_steps} if max_steps else {})
+        model = T._fit(Path(config) if config else T.DEFAULT_CONFIG, model, tdocs, ddocs, seed, ov, work / f"fold{i}")
     os.environ["KG_MODEL"] = str(model)
     recs = T.abstract_records(test_ids)
     papers = [Paper(id=r["id"], title=r.get("title") or "", abstract=r.get("abstract") or "") for r in recs]
@@ -59,7 +60,7 @@ def _run_fold(job: tuple) -> dict:
 
 def cross_validate(k: int = 5, processes: int = 2, seed: int = 0, max_steps: int | None = None,
                    work_dir: str | Path | None = None, config: str | None = None,
-                   max_docs: int | None = None, overrides: dict | None = None) -> dict:
+                   max_docs: int | None = None, overrides: dict | None = None, reuse_models: bool = False) -> dict:
     """Run the k folds (``processes`` at a time) and score the pooled predictions. Writes
     ``cv.json`` and ``predictions.jsonl`` into ``work_dir``; returns the cv.json content."""
     from ..evaluate import score
@@ -67,7 +68,8 @@ def cross_validate(k: int = 5, processes: int = 2, seed: int = 0, max_steps: int
     work = Path(work_dir) if work_dir else Path(tempfile.mkdtemp(prefix="kg-cv-"))
     work.mkdir(parents=True, exist_ok=True)
     all_ids = sorted(T.scirex_docs())[:max_docs] if max_docs else sorted(T.scirex_docs())
-    jobs = [(i, f, all_ids, work, seed, max_steps, config, overrides) for i, f in enumerate(folds(all_ids, k))]
+    jobs = [(i, f, all_ids, work, seed, max_steps, config, overrides, reuse_models)
+            for i, f in enumerate(folds(all_ids, k))]
     with get_context("fork").Pool(processes) as pool:
         runs = pool.map(_run_fold, jobs, chunksize=1)
     preds = [p for r in runs for p in r["preds"]]
@@ -109,9 +111,12 @@ if __name__ == "__main__":  # pragma: no cover
     ap.add_argument("--work-dir", default=None)
     ap.add_argument("--config", default=None)
     ap.add_argument("--max-docs", type=int, default=None)
+    ap.add_argument("--reuse-models", action="store_true",
+                    help="keep fold models already in --work-dir (re-score changed rules without retraining)")
     ap.add_argument("--record", default=None, help="model directory whose scores.json / README.md get the result")
     a = ap.parse_args()
-    res = cross_validate(a.folds, a.processes, a.seed, a.max_steps, a.work_dir, a.config, a.max_docs)
+    res = cross_validate(a.folds, a.processes, a.seed, a.max_steps, a.work_dir, a.config, a.max_docs,
+                         reuse_models=a.reuse_models)
     print(format_scores(res["scores"]))
     print(json.dumps(res["folds"], indent=1))
     if a.record:
