@@ -21,6 +21,8 @@ DATASET_SUFFIX = re.compile(r"\s+(?:data ?sets?|benchmarks?|corpus|corpora)$", r
 LEADING = re.compile(r"^(?:the|a|an|our|their|its)\s+", re.I)
 # "the LFW dataset", "the 300W benchmark": the mention includes the head noun (SciREX marks it so in 27
 # of the 41 dev abstracts that have one); the canonical name stays without it (canonical_name)
+HEAD_NOUNS = frozenset("network networks model models architecture architectures method approach algorithm "
+                       "framework dataset datasets benchmark benchmarks corpus data set score metric".split())
 DATASET_HEAD = re.compile(r"[ -](?:data ?sets?|benchmarks?|corpus|corpora)\b", re.I)
 
 
@@ -148,16 +150,23 @@ class Resolver:
     @staticmethod
     def _dedupe(found: list[Mention]) -> list[Mention]:
         """One mention per overlapping same-type group and per exact span."""
-        # the paper's own coined name beats a lexicon entry inside it ("PC-DARTS" vs "DARTS"), and so
-        # does a compound metric the NER found around a lexicon metric ("classification accuracy")
-        lexicon_metrics = [(m.start, m.end) for m in found if m.type == "Metric" and m.component == "kg_lexicon"]
-
-        def compound_metric(m: Mention) -> bool:
-            return m.type == "Metric" and m.component == "ner" and any(
-                m.start <= s and e <= m.end and e - s < m.end - m.start for s, e in lexicon_metrics)
-
+        # the paper's own coined name beats a lexicon entry inside it ("PC-DARTS" vs "DARTS"), and an NER
+        # mention beats the one same-type lexicon hit inside it: the NER saw the whole mention ("classification
+        # accuracy" not "accuracy", "deep CNN" not "CNN"); "X network" / "X dataset" keep X's canonical name
+        lexicon_hits = [m for m in found if m.component == "kg_lexicon"]
+        wider: set[int] = set()
+        for m in found:
+            if m.component != "ner":
+                continue
+            inside = [h for h in lexicon_hits if h.type == m.type and m.start <= h.start and h.end <= m.end
+                      and h.end - h.start < m.end - m.start]
+            if len(inside) == 1:  # two hits: a merged list ("ImageNet-1K and ILSVRC-2012"), keep the hits
+                wider.add(id(m))
+                rest = (m.text[:inside[0].start - m.start] + " " + m.text[inside[0].end - m.start:]).split()
+                if inside[0].name and all(w.lower() in HEAD_NOUNS for w in rest):
+                    m.name = inside[0].name
         order = sorted(found, key=lambda m: (-(m.role == "proposes" and m.component == "kg_rules"),
-                                             -compound_metric(m), -m.confidence, -(m.end - m.start), m.start))
+                                             -(id(m) in wider), -m.confidence, -(m.end - m.start), m.start))
         kept: list[Mention] = []
         for m in order:
             clash = False
