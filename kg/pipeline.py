@@ -17,7 +17,6 @@ from .extract.pipeline import EXTRACTOR, chunks, extract_papers
 from .graph.build import build_graph as _build_graph, iter_graph, summary
 from .models import Paper
 from .sources import Report, read_papers
-from .errors import StoreError
 from .store import Store, atomic_write_text
 
 log = logging.getLogger("kg")
@@ -171,8 +170,7 @@ def graph_size(store_dir: str) -> int:
     """Nodes + edges of a store's saved graph (StoreError when there is none yet)."""
     store = Store(store_dir)
     try:
-        if not store.graph_path.exists():
-            raise StoreError(f"{store_dir} has no graph yet: run `kg build INPUT... --store {store_dir}`")
+        store.require_graph()
         cached = store.get_meta("graph_summary")
         if cached:
             s = json.loads(cached)
@@ -188,8 +186,7 @@ def load_store(store_dir: str, conn, batch_size: int = 5000, progress: Progress 
 
     store = Store(store_dir)
     try:
-        if not store.graph_path.exists():
-            raise StoreError(f"{store_dir} has no graph yet: run `kg build INPUT... --store {store_dir}`")
+        store.require_graph()  # before load_stream writes the schema
         return load_stream(store.iter_nodes, store.iter_edges, conn, batch_size=batch_size, progress=progress)
     finally:
         store.close()

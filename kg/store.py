@@ -10,7 +10,6 @@ writer fails at once with a clear message.
 from __future__ import annotations
 
 import fcntl
-import itertools
 import json
 import os
 import sqlite3
@@ -121,10 +120,11 @@ class Store:
     def graph_path(self) -> Path:
         return self.path / "graph.json"
 
-    def save_graph(self, g: nx.MultiDiGraph) -> None:
-        nodes = (("node", n, d) for n, d in g.nodes(data=True))
-        edges = (("edge", u, v, k, d) for u, v, k, d in g.edges(keys=True, data=True))
-        self.write_graph(itertools.chain(nodes, edges))
+    def require_graph(self) -> Path:
+        """The graph file, or StoreError saying how to make one."""
+        if not self.graph_path.exists():
+            raise StoreError(f"{self.path} has no graph yet: run `kg build INPUT... --store {self.path}`")
+        return self.graph_path
 
     def write_graph(self, elements: Iterable[tuple]) -> dict:
         """Stream graph elements (see :func:`kg.graph.build.iter_graph`) into graph.json, atomically,
@@ -160,8 +160,7 @@ class Store:
     def _elements(self, section: str) -> Iterator[dict]:
         """The node-link dicts of one section ("nodes" or "edges") of graph.json, streamed when the
         file is in the one-element-per-line layout :meth:`write_graph` writes (else parsed whole)."""
-        if not self.graph_path.exists():
-            raise StoreError(f"{self.path} has no graph yet: run `kg build INPUT... --store {self.path}`")
+        self.require_graph()
         try:
             with open(self.graph_path, encoding="utf-8") as fh:
                 first = fh.readline()

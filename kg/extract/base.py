@@ -62,7 +62,8 @@ def results(doc: Doc) -> list[dict]:
 
 def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
     """``[(s.start_char, s.end_char) for s in doc.sents]``, read once per Doc from the token arrays
-    (doc.sents builds a Span and walks the tokens per sentence; four places need the boundaries)."""
+    (doc.sents builds a Span and walks the tokens per sentence; rules, results and the evidence
+    sentences all need the boundaries)."""
     spans = doc.user_data.get("kg_sents")
     if spans is None:
         if len(doc) == 0:

@@ -17,13 +17,15 @@ from ..graph.schema import entity_key
 from .base import ENTITY_TYPES, Mention, doc_text, mentions
 from .lexicon import alias_index, load_wordlist
 
-DATASET_SUFFIX = re.compile(r"\s+(?:data ?sets?|benchmarks?|corpus|corpora)$", re.I)
-LEADING = re.compile(r"^(?:the|a|an|our|their|its)\s+", re.I)
+_DATASET_NOUN = r"(?:data ?sets?|benchmarks?|corpus|corpora)"
+DATASET_SUFFIX = re.compile(rf"\s+{_DATASET_NOUN}$", re.I)  # stripped from canonical Dataset names
 # "the LFW dataset", "the 300W benchmark": the mention includes the head noun (SciREX marks it so in 27
 # of the 41 dev abstracts that have one); the canonical name stays without it (canonical_name)
+DATASET_HEAD = re.compile(rf"[ -]{_DATASET_NOUN}\b", re.I)
+LEADING = re.compile(r"^(?:the|a|an|our|their|its)\s+", re.I)
+# generic head words: an NER mention "X network" around the lexicon hit X keeps X's canonical name
 HEAD_NOUNS = frozenset("network networks model models architecture architectures method approach algorithm "
                        "framework dataset datasets benchmark benchmarks corpus data set score metric".split())
-DATASET_HEAD = re.compile(r"[ -](?:data ?sets?|benchmarks?|corpus|corpora)\b", re.I)
 
 
 @lru_cache(maxsize=1 << 16)  # a pure function of its arguments, called for most mentions
@@ -50,17 +52,13 @@ NOT_A_NAME = re.compile(r"^(?:[\d.,]+\s*[a-z%×]{0,2}|[gt]pus?|cpus?|devices?|ha
 def is_generic(m: Mention) -> bool:
     if m.type != "Hardware" and NOT_A_NAME.match(m.text.strip()):
         return True
-    return _in_generic(m.name or m.text) or _in_generic(m.text)
+    return _listed(m.name or m.text, "generic.txt") or _listed(m.text, "generic.txt")
 
 
 @lru_cache(maxsize=1 << 16)
-def _in_generic(name: str) -> bool:
-    return entity_key(name) in load_wordlist("generic.txt")
-
-
-@lru_cache(maxsize=1 << 12)
-def _not_a_metric(text: str) -> bool:
-    return entity_key(text) in load_wordlist("not_metrics.txt")
+def _listed(text: str, wordlist: str) -> bool:
+    """``text`` is an entry of the data wordlist (``generic.txt``, ``not_metrics.txt``)."""
+    return entity_key(text) in load_wordlist(wordlist)
 
 
 WORDISH = re.compile(r"[\w-]")
@@ -100,15 +98,13 @@ class Resolver:
         for m in kept:
             if boundary is not None and m.start < boundary < m.end:
                 continue  # never across the title/abstract seam
-            if m.type == "Metric" and _not_a_metric(m.text):
-                continue  # "speed", "robustness": a quality, not a metric (data/not_metrics.txt)
-            if m.type == "Dataset" and (head := DATASET_HEAD.match(text, m.end)):
-                if not m.name:
-                    m.name = canonical_name(m.type, m.text)
-                m.end = head.end()
-                m.text = text[m.start:m.end]
+            if m.type == "Metric" and _listed(m.text, "not_metrics.txt"):
+                continue  # "speed", "robustness": a quality, not a metric
             if not m.name:
                 m.name = canonical_name(m.type, m.text)
+            if m.type == "Dataset" and (head := DATASET_HEAD.match(text, m.end)):
+                m.end = head.end()  # the name (above) stays without the head noun
+                m.text = text[m.start:m.end]
             if is_generic(m):
                 m.generic = True
                 m.confidence = round(m.confidence * 0.5, 3)

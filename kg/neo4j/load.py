@@ -213,44 +213,44 @@ def load_stream(nodes: Callable[[], Iterable[tuple[str, dict]]],
         raise ValueError("batch_size must be >= 1")
     t0 = time.perf_counter()
     state = {"nodes": 0, "rels": 0, "nodes_created": 0, "rels_created": 0, "props": 0}
-    n_nodes: Counter = Counter()
-    n_rels: Counter = Counter()
+    n_nodes: Counter = Counter()  # per label
+    n_groups: Counter = Counter()  # per (type, start label, end label)
 
     def done() -> str:
         return f"loaded so far: {state['nodes']} nodes and {state['rels']} relationships"
 
-    def flush(rows: list, statement: str, what: str, done_key: str, created_key: str, created) -> None:
-        c = _write(conn, statement, {"rows": rows}, what, done)
-        state[done_key] += len(rows)
-        state[created_key] += created(c)
-        state["props"] += c.properties_set
-        if progress:
-            progress(len(rows))
+    def write(items, row_of, statement_of, what_of, kind: str, created, tally: Counter) -> None:
+        """Group rows (one label, or one (type, start, end)) and write each group in batches."""
+        pending: dict = defaultdict(list)
+
+        def flush(group) -> None:
+            rows = pending.pop(group)
+            c = _write(conn, statement_of(group), {"rows": rows}, what_of(group), done)
+            state[kind] += len(rows)
+            state[f"{kind}_created"] += created(c)
+            state["props"] += c.properties_set
+            if progress:
+                progress(len(rows))
+
+        for item in items:
+            group, row = row_of(*item)
+            tally[group] += 1
+            pending[group].append(row)
+            if len(pending[group]) >= batch_size:
+                flush(group)
+        for group in sorted(pending):
+            flush(group)
 
     apply_schema(conn)
-    pending: dict = defaultdict(list)
-    for nid, d in nodes():
-        label, row = node_row(nid, d)
-        n_nodes[label] += 1
-        pending[label].append(row)
-        if len(pending[label]) >= batch_size:
-            flush(pending.pop(label), node_statement(label), f"{label} nodes", "nodes", "nodes_created",
-                  lambda c: c.nodes_created)
-    for label, rows in sorted(pending.items()):
-        flush(rows, node_statement(label), f"{label} nodes", "nodes", "nodes_created", lambda c: c.nodes_created)
+    write(nodes(), node_row, node_statement, lambda label: f"{label} nodes", "nodes",
+          lambda c: c.nodes_created, n_nodes)
     t_rels = time.perf_counter()
-    pending = defaultdict(list)
-    for u, v, k, d in edges():
-        group, row = rel_row(u, v, k, d)
-        n_rels[group[0]] += 1
-        pending[group].append(row)
-        if len(pending[group]) >= batch_size:
-            flush(pending.pop(group), rel_statement(*group), f"{group[0]} relationships", "rels", "rels_created",
-                  lambda c: c.relationships_created)
-    for group, rows in sorted(pending.items()):
-        flush(rows, rel_statement(*group), f"{group[0]} relationships", "rels", "rels_created",
-              lambda c: c.relationships_created)
+    write(edges(), rel_row, lambda g: rel_statement(*g), lambda g: f"{g[0]} relationships", "rels",
+          lambda c: c.relationships_created, n_groups)
     end = time.perf_counter()
+    n_rels: Counter = Counter()
+    for (rel, _, _), n in n_groups.items():
+        n_rels[rel] += n
     out = {
         "nodes": dict(sorted(n_nodes.items())),
         "rels": dict(sorted(n_rels.items())),
