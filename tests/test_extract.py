@@ -19,8 +19,27 @@ def names(rec: dict, type_: str, generic: bool = False) -> set[str]:
 
 def test_pipeline_is_made_of_registered_components():
     nlp = build_nlp()
-    for name in ("sentencizer", "kg_lexicon", "kg_rules", "kg_hardware", "kg_resolver"):
+    for name in ("kg_sentencizer", "kg_lexicon", "kg_rules", "kg_hardware", "kg_resolver"):
         assert name in nlp.pipe_names
+
+
+@pytest.mark.parametrize("text", [
+    "We propose X. It works! Does it? Yes.",
+    'He said "stop." Then (again.) more text...',
+    "Results improve by 3.5 points (p < 0.05). See Sec. 4 and Fig. 2!\n\nNext paragraph",
+    "...", "", "No final punctuation", "A.B.C. is an acronym. e.g. this one.",
+])
+def test_kg_sentencizer_splits_exactly_like_spacys_sentencizer(text):
+    import spacy
+
+    from kg.extract.pipeline import FastSentencizer
+
+    nlp = spacy.blank("en")
+    reference = nlp.add_pipe("sentencizer")
+    ours = FastSentencizer(nlp.vocab)
+    a, b = reference(nlp.make_doc(text)), ours(nlp.make_doc(text))
+    assert [t.is_sent_start for t in b] == [t.is_sent_start for t in a]
+    assert [s.text for s in b.sents] == [s.text for s in a.sents]
 
 
 def test_dataset_and_metric_aliases_resolve_to_one_canonical_name():

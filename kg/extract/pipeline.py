@@ -2,7 +2,8 @@
 
 Pipeline (all real spaCy components, batched with ``nlp.pipe``):
     [tok2vec, ner]  trained statistical NER shipped in kg/extract/model (if present)
-    sentencizer     sentence boundaries (for evidence sentences)
+    kg_sentencizer  sentence boundaries (for evidence sentences): spaCy's rule-based sentencizer, read
+                    from the token arrays
     kg_fields       title and abstract are one Doc; the seam is a sentence boundary
     kg_lexicon      lexicon aliases -> canonical Dataset / Metric / Task / Method
     kg_rules        the paper's own method (title prefix, "we propose X"), acronym definitions
@@ -20,8 +21,11 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+import numpy
 import spacy
+from spacy.attrs import IS_PUNCT, ORTH, SENT_START
 from spacy.language import Language
+from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc
 
 from .. import __version__
@@ -45,6 +49,36 @@ try:
     from . import results as _results  # noqa: F401
 except ImportError:  # pragma: no cover
     _results = None
+
+
+class FastSentencizer:
+    """The boundaries of spaCy's ``sentencizer`` with its default punctuation, computed from the token
+    arrays: a new sentence starts at the first token that is neither punctuation nor a sentence-final
+    character after a sentence-final character. Same output; the built-in one creates a Token object per
+    token and took 7% of the extraction time."""
+
+    def __init__(self, vocab) -> None:
+        self.final = frozenset(vocab.strings.add(c) for c in Sentencizer.default_punct_chars)
+
+    def __call__(self, doc: Doc) -> Doc:
+        if len(doc) == 0:
+            return doc
+        starts = numpy.full(len(doc), -1, dtype="int64")
+        starts[0] = 1
+        final, seen = self.final, False
+        for i, (orth, punct) in enumerate(doc.to_array([ORTH, IS_PUNCT]).tolist()):
+            if orth in final:
+                seen = True
+            elif seen and not punct:
+                starts[i] = 1
+                seen = False
+        doc.from_array([SENT_START], starts.astype("uint64"))  # -1 (not a start) wraps, as in to_array
+        return doc
+
+
+@Language.factory("kg_sentencizer")
+def make_sentencizer(nlp: Language, name: str) -> FastSentencizer:
+    return FastSentencizer(nlp.vocab)
 
 
 @Language.component("kg_fields")
@@ -85,7 +119,7 @@ def _build_nlp(path: Path | None, use_model: bool) -> Language:
         if use_model:
             log.warning("no trained NER model in %s; using rules and lexicons only", "kg/extract/model")
         nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("kg_sentencizer")
     nlp.add_pipe("kg_fields")
     nlp.add_pipe("kg_lexicon")
     nlp.add_pipe("kg_rules")
@@ -103,6 +137,7 @@ def make_doc(nlp: Language, paper: Paper) -> Doc:
     text = f"{title}{SEAM}{abstract}" if title else abstract
     doc = nlp.make_doc(text)
     doc.user_data["title_end"] = len(title) if title else None
+    doc.user_data["kg_text"] = text  # == doc.text (the tokenizer keeps every character); see base.doc_text
     return doc
 
 
