@@ -61,6 +61,39 @@ def test_unknown_label_refused_before_any_write():
         graph_rows(g)
 
 
+def test_batches_group_rows_in_order_and_count_them():
+    from collections import Counter
+
+    from kg.neo4j.load import _batches, _prefetched
+
+    items = [("Method", i) for i in range(5)] + [("Task", 9), ("Method", 5)]
+    tally: Counter = Counter()
+    got = list(_prefetched(_batches(items, lambda g, i: (g, {"key": i}), tally, size=2)))
+    assert got == [("Method", [{"key": 0}, {"key": 1}]), ("Method", [{"key": 2}, {"key": 3}]),
+                   ("Method", [{"key": 4}, {"key": 5}]), ("Task", [{"key": 9}])]
+    assert tally == {"Method": 6, "Task": 1}
+
+
+def test_read_ahead_raises_the_readers_error_and_stops_with_the_consumer():
+    import threading
+
+    from kg.neo4j.load import _prefetched
+
+    def broken():
+        yield "Method", [1]
+        raise Neo4jError("graph.json line 7 is not JSON")
+
+    it = _prefetched(broken())
+    assert next(it) == ("Method", [1])
+    with pytest.raises(Neo4jError, match="line 7"):
+        next(it)
+
+    endless = _prefetched(("Method", [i]) for i in iter(int, 1))
+    assert next(endless) == ("Method", [0])
+    endless.close()  # the consumer gave up (e.g. the server refused a batch)
+    assert not [t for t in threading.enumerate() if t.name == "kg-load-rows"]
+
+
 def test_query_files_have_headers_and_are_read_only():
     qs = list_queries()
     assert len(qs) >= 10

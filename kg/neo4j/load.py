@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import json
 import logging
+import queue
 import re
+import threading
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from importlib import resources
 
 from ..errors import Neo4jError
@@ -178,6 +180,65 @@ def _write(conn: Connection, statement: str, params: dict, what: str, done: Call
     raise AssertionError("unreachable")
 
 
+def _batches(items: Iterable[tuple], row_of: Callable, tally: Counter, size: int) -> Iterator[tuple]:
+    """``(group, rows)`` batches of up to ``size`` rows, one group (a label, or (type, start, end)) per
+    batch; at most one unfinished batch per group is held. ``tally`` counts the rows per group."""
+    pending: dict = defaultdict(list)
+    for item in items:
+        group, row = row_of(*item)
+        tally[group] += 1
+        rows = pending[group]
+        rows.append(row)
+        if len(rows) >= size:
+            yield group, pending.pop(group)
+    for group in sorted(pending):
+        yield group, pending.pop(group)
+
+
+_DONE = object()
+
+
+def _prefetched(batches: Iterator[tuple], depth: int = 2) -> Iterator[tuple]:
+    """``batches``, produced by a helper thread up to ``depth`` batches ahead. Reading graph.json and
+    converting rows is Python work that would otherwise wait for each server round trip (the driver
+    releases the GIL while it waits). An error in the helper is raised here; when the consumer stops
+    early, the helper is stopped too."""
+    q: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(x) -> bool:
+        while not stop.is_set():
+            try:
+                q.put(x, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for b in batches:
+                if not put(b):
+                    return
+            put(_DONE)
+        except BaseException as e:  # noqa: BLE001 - handed to the consumer, raised there
+            put(e)
+
+    helper = threading.Thread(target=produce, name="kg-load-rows", daemon=True)
+    helper.start()
+    try:
+        while True:
+            b = q.get()
+            if b is _DONE:
+                return
+            if isinstance(b, BaseException):
+                raise b
+            yield b
+    finally:
+        stop.set()
+        helper.join()
+
+
 def apply_schema(conn: Connection) -> int:
     """Create constraints and indexes (idempotent); returns the number of statements run."""
     stmts = schema_statements()
@@ -201,7 +262,7 @@ def load_stream(nodes: Callable[[], Iterable[tuple[str, dict]]],
     """Load a graph given as streams of ``(id, attrs)`` nodes and ``(u, v, key, attrs)`` edges (e.g.
     :meth:`kg.store.Store.iter_nodes` / ``iter_edges``, read from disk): all nodes first, then the
     relationships, each in UNWIND batches of ``batch_size`` rows per label / (type, start, end); at most
-    one batch per group is held in memory.
+    one unfinished batch per group, plus two finished ones read ahead, is held in memory.
 
     Returns ``{"nodes": {label: n}, "rels": {type: n}, "created": {"nodes": n, "rels": n},
     "properties_set": n, "seconds": s, "rels_seconds": s}`` where nodes/rels count what the graph holds
@@ -220,26 +281,15 @@ def load_stream(nodes: Callable[[], Iterable[tuple[str, dict]]],
         return f"loaded so far: {state['nodes']} nodes and {state['rels']} relationships"
 
     def write(items, row_of, statement_of, what_of, kind: str, created, tally: Counter) -> None:
-        """Group rows (one label, or one (type, start, end)) and write each group in batches."""
-        pending: dict = defaultdict(list)
-
-        def flush(group) -> None:
-            rows = pending.pop(group)
+        """Write the batches of one kind (nodes or relationships); a helper thread reads and groups the
+        rows while the server works on the previous batch."""
+        for group, rows in _prefetched(_batches(items, row_of, tally, batch_size)):
             c = _write(conn, statement_of(group), {"rows": rows}, what_of(group), done)
             state[kind] += len(rows)
             state[f"{kind}_created"] += created(c)
             state["props"] += c.properties_set
             if progress:
                 progress(len(rows))
-
-        for item in items:
-            group, row = row_of(*item)
-            tally[group] += 1
-            pending[group].append(row)
-            if len(pending[group]) >= batch_size:
-                flush(group)
-        for group in sorted(pending):
-            flush(group)
 
     apply_schema(conn)
     write(nodes(), node_row, node_statement, lambda label: f"{label} nodes", "nodes",
