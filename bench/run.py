@@ -156,27 +156,45 @@ def load_en_core_web_sm():
     return mod, None
 
 
-def extraction(rows: list[dict], n: int, sm_n: int) -> dict:
+def _sum_runs(runs: list[dict], rows: list[dict]) -> dict:
+    n = sum(r["abstracts"] for r in runs)
+    s = sum(r["seconds"] for r in runs)
+    return {"abstracts": n, "seconds": round(s, 2), "abstracts_per_s": rate(n, s), "words_per_s": rate(words(rows), s),
+            "rounds": len(runs)}
+
+
+def extraction(rows: list[dict], n: int, sm_n: int, rounds: int = 4) -> dict:
+    """Tokenizer, kg with 1 and 2 workers, en_core_web_sm. kg (1 process) and en_core_web_sm, whose ratio
+    is a target, run in alternating rounds on consecutive slices, so a change in the shared machine's
+    speed during the run affects both alike."""
     import spacy
 
     data = replicate(rows, n)
     out: dict = {"n": n}
     log(f"spaCy tokenizer only on {n} abstracts")
     out["tokenizer"] = bench_spacy(spacy.blank("en"), data, 1000)
-    for w in (1, 2):
-        log(f"kg pipeline, workers={w}, on {n} abstracts")
-        out[f"kg_workers{w}"] = bench_kg(data, w)
     mod, why = load_en_core_web_sm()
-    if mod is None:
-        out["en_core_web_sm"] = why
-    else:
-        sub = data[:min(sm_n, n)]
-        log(f"en_core_web_sm on {len(sub)} abstracts (1 process)")
-        out["en_core_web_sm"] = {**bench_spacy(mod.load(), sub, 64), "version": getattr(mod, "__version__", "?")}
+    sm = mod.load() if mod is not None else None
+    sub = data[:min(sm_n, n)]
+    kg_runs, sm_runs = [], []
+    for r in range(rounds):
+        part = data[r * n // rounds:(r + 1) * n // rounds]
+        log(f"round {r + 1}/{rounds}: kg pipeline (1 process) on {len(part)} abstracts")
+        kg_runs.append(bench_kg(part, 1))
+        if sm is not None:
+            sm_part = sub[r * len(sub) // rounds:(r + 1) * len(sub) // rounds]
+            log(f"round {r + 1}/{rounds}: en_core_web_sm (1 process) on {len(sm_part)} abstracts")
+            sm_runs.append(bench_spacy(sm, sm_part, 64))
+    out["kg_workers1"] = {**_sum_runs(kg_runs, data), "workers": 1,
+                          "pipeline_load_s": kg_runs[0]["pipeline_load_s"], "trained_ner": kg_runs[0]["trained_ner"]}
+    log(f"kg pipeline, workers=2, on {n} abstracts")
+    out["kg_workers2"] = bench_kg(data, 2)
+    out["en_core_web_sm"] = why if sm is None else {**_sum_runs(sm_runs, sub), "version": getattr(mod, "__version__", "?")}
     kg1 = out["kg_workers1"]["words_per_s"]
     out["ratio_kg_over_tokenizer"] = round(kg1 / out["tokenizer"]["words_per_s"], 4)
     if isinstance(out["en_core_web_sm"], dict):
         out["ratio_kg_over_en_core_web_sm"] = round(kg1 / out["en_core_web_sm"]["words_per_s"], 2)
+        out["ratio_per_round"] = [round(k["words_per_s"] / m["words_per_s"], 2) for k, m in zip(kg_runs, sm_runs)]
     return out
 
 
@@ -438,7 +456,8 @@ def table(r: dict) -> str:
         else:
             lines.append(f"  {name:28}{v}")
     lines.append(f"  ratio kg/tokenizer {ex['ratio_kg_over_tokenizer']}, "
-                 f"kg/en_core_web_sm {ex.get('ratio_kg_over_en_core_web_sm', 'n/a')}")
+                 f"kg/en_core_web_sm {ex.get('ratio_kg_over_en_core_web_sm', 'n/a')} "
+                 f"(per alternating round: {ex.get('ratio_per_round', 'n/a')})")
     b = r["build"]
     lines.append(f"kg build {b['n']}: {b['first']['seconds']} s, peak RSS {b['first']['peak_rss_mb']} MB, "
                  f"store {b['store_mb']} MB; unchanged rebuild {b.get('unchanged', {}).get('seconds')} s "
