@@ -22,6 +22,7 @@ import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing
 from importlib import resources
 
 from ..errors import Neo4jError
@@ -283,13 +284,15 @@ def load_stream(nodes: Callable[[], Iterable[tuple[str, dict]]],
     def write(items, row_of, statement_of, what_of, kind: str, created, tally: Counter) -> None:
         """Write the batches of one kind (nodes or relationships); a helper thread reads and groups the
         rows while the server works on the previous batch."""
-        for group, rows in _prefetched(_batches(items, row_of, tally, batch_size)):
-            c = _write(conn, statement_of(group), {"rows": rows}, what_of(group), done)
-            state[kind] += len(rows)
-            state[f"{kind}_created"] += created(c)
-            state["props"] += c.properties_set
-            if progress:
-                progress(len(rows))
+        # closing(): a failed write stops the reader thread at once
+        with closing(_prefetched(_batches(items, row_of, tally, batch_size))) as batches:
+            for group, rows in batches:
+                c = _write(conn, statement_of(group), {"rows": rows}, what_of(group), done)
+                state[kind] += len(rows)
+                state[f"{kind}_created"] += created(c)
+                state["props"] += c.properties_set
+                if progress:
+                    progress(len(rows))
 
     apply_schema(conn)
     write(nodes(), node_row, node_statement, lambda label: f"{label} nodes", "nodes",
