@@ -7,7 +7,8 @@ import pytest
 from kg.errors import Neo4jError, QueryError
 from kg.graph.schema import ENTITY_LABELS, NODE_LABELS, REL_TYPES, node_id
 from kg.neo4j import connect, counts, list_queries, load_graph, run_query
-from kg.neo4j.load import convert_value, graph_rows, node_statement, rel_statement, schema_statements
+from kg.neo4j.load import (_batches, convert_value, node_row, node_statement, rel_row, rel_statement,
+                           schema_statements)
 from kg.neo4j.queries import check_read_only, resolve_params, get_query, run_read, write_clauses
 
 from neo4j_fixtures import clean_db, graph_counts, neo4j_conn, neo4j_creds, small_graph, wipe  # noqa: F401
@@ -25,6 +26,14 @@ def test_convert_values():
     assert convert_value([{"x": 1}]) == '[{"x": 1}]'
     assert convert_value([1, "a"]) == '[1, "a"]'
     assert convert_value(True) is True and convert_value(2.5) == 2.5
+
+
+def graph_rows(g) -> tuple[dict, dict]:
+    """All rows the loader sends, grouped as it groups them: {label: rows}, {(type, start, end): rows}."""
+    from collections import Counter
+
+    return (dict(_batches(g.nodes(data=True), node_row, Counter(), size=10**9)),
+            dict(_batches(g.edges(keys=True, data=True), rel_row, Counter(), size=10**9)))
 
 
 def test_rows_drop_none_and_encode_dicts():

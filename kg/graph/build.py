@@ -112,8 +112,7 @@ def iter_graph(pairs: Callable[[], Iterable[tuple[Paper, dict]]]) -> Iterator[tu
             if "sentence" in attrs:
                 attrs["sentence"] = shared.setdefault(attrs["sentence"], attrs["sentence"])
             yield ("edge", pid, nid, r["type"], attrs)
-        # links: for a repeated (u, v, key) the last one wins, as networkx add_edge would do
-        cites: dict[str, dict] = {}
+        cites: list[tuple[str, dict]] = []
         for c in links.citations(paper):
             tid = known.get(c["id"], node_id("Paper", c["id"]))
             if tid == pid:
@@ -121,25 +120,22 @@ def iter_graph(pairs: Callable[[], Iterable[tuple[Paper, dict]]]) -> Iterator[tu
             if tid not in corpus and tid not in stubs:
                 stubs[tid] = {"label": "Paper", "key": c["id"], "id": c["id"], "stub": True,
                               **({"title": c["title"]} if c.get("title") else {})}
-            cites[tid] = {"type": "CITES", "evidence": c.get("evidence") or ""}
-        for tid, attrs in cites.items():
-            yield ("edge", pid, tid, "CITES", attrs)
-        code: dict[str, dict] = {}
+            cites.append((tid, {"type": "CITES", "evidence": c.get("evidence") or ""}))
+        yield from _last_wins(pid, "CITES", cites)
+        code: list[tuple[str, dict]] = []
         for link in links.code_links(paper):
             rid = node_id("Repository", link["url"])
             if rid not in repos:
                 repos.add(rid)
                 yield ("node", rid, {"label": "Repository", "key": link["url"], "url": link["url"]})
-            code[rid] = {"type": "HAS_CODE", "sentence": link.get("evidence") or ""}
-        for rid, attrs in code.items():
-            yield ("edge", pid, rid, "HAS_CODE", attrs)
-        built: dict[str, dict] = {}
+            code.append((rid, {"type": "HAS_CODE", "sentence": link.get("evidence") or ""}))
+        yield from _last_wins(pid, "HAS_CODE", code)
+        built: list[tuple[str, dict]] = []
         for b in builds.links(rec):
             dst = node_id("Paper", b["dst"])
             if dst in corpus and dst != pid:
-                built[dst] = {"type": "BUILDS_ON", "via": b["via"], "sentence": b.get("evidence") or ""}
-        for dst, attrs in built.items():
-            yield ("edge", pid, dst, "BUILDS_ON", attrs)
+                built.append((dst, {"type": "BUILDS_ON", "via": b["via"], "sentence": b.get("evidence") or ""}))
+        yield from _last_wins(pid, "BUILDS_ON", built)
         yield from _result_edges(paper, rec, resolve, results)
 
     yield from (("node", tid, attrs) for tid, attrs in stubs.items())
@@ -158,6 +154,13 @@ def iter_graph(pairs: Callable[[], Iterable[tuple[Paper, dict]]]) -> Iterator[tu
                 yield ("node", tid, {"label": label, "key": key, "name": name, "aliases": [], "papers": 0})
             props[slot] = final[tid]
         yield ("node", rid, props)
+
+
+def _last_wins(src: str, rel: str, targets: Iterable[tuple[str, dict]]) -> Iterator[tuple]:
+    """``rel`` edges from ``src`` to each target; for a target named twice the last attributes win (in
+    the place it was first named), as networkx ``add_edge`` would do for a repeated (u, v, key)."""
+    for dst, attrs in dict(targets).items():
+        yield ("edge", src, dst, rel, attrs)
 
 
 def _result_edges(paper: Paper, rec: dict, resolve, results: list) -> Iterator[tuple]:

@@ -138,19 +138,6 @@ def rel_row(u: str, v: str, k, d: dict) -> tuple[tuple[str, str, str], dict]:
     return (rel, sl, el), {"a": sk, "b": ek, "props": convert_props(d, drop=("type",))}
 
 
-def graph_rows(graph) -> tuple[dict[str, list[dict]], dict[tuple[str, str, str], list[dict]]]:
-    """Rows to load: ``{label: [{key, props}]}`` and ``{(type, start, end): [{a, b, props}]}``."""
-    nodes: dict[str, list[dict]] = defaultdict(list)
-    for nid, d in graph.nodes(data=True):
-        label, row = node_row(nid, d)
-        nodes[label].append(row)
-    rels: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
-    for u, v, k, d in graph.edges(keys=True, data=True):
-        group, row = rel_row(u, v, k, d)
-        rels[group].append(row)
-    return dict(nodes), dict(rels)
-
-
 # ---------------------------------------------------------------- writing
 
 
