@@ -73,34 +73,83 @@ def test_unknown_label_refused_before_any_write():
 def test_batches_group_rows_in_order_and_count_them():
     from collections import Counter
 
-    from kg.neo4j.load import _batches, _prefetched
-
     items = [("Method", i) for i in range(5)] + [("Task", 9), ("Method", 5)]
     tally: Counter = Counter()
-    got = list(_prefetched(_batches(items, lambda g, i: (g, {"key": i}), tally, size=2)))
+    got = list(_batches(items, lambda g, i: (g, {"key": i}), tally, size=2))
     assert got == [("Method", [{"key": 0}, {"key": 1}]), ("Method", [{"key": 2}, {"key": 3}]),
                    ("Method", [{"key": 4}, {"key": 5}]), ("Task", [{"key": 9}])]
     assert tally == {"Method": 6, "Task": 1}
 
 
-def test_read_ahead_raises_the_readers_error_and_stops_with_the_consumer():
+def rel_rows_of(g):
+    return [rel_row(*e) for e in g.edges(keys=True, data=True)]
+
+
+def many_rels(n_papers=60, n_entities=25):
+    """Rows like a real graph's: papers using shared entities, results, citations."""
+    rows = []
+    for p in range(n_papers):
+        for e in range(p % 7, n_entities, 3):
+            rows.append((("USES", "Paper", "Method"), {"a": f"p{p}", "b": f"m{e}", "props": {}}))
+        rows.append((("REPORTS", "Paper", "Result"), {"a": f"p{p}", "b": f"r{p}", "props": {}}))
+        rows.append((("OF", "Result", "Metric"), {"a": f"r{p}", "b": "accuracy", "props": {}}))
+        if p:
+            rows.append((("CITES", "Paper", "Paper"), {"a": f"p{p}", "b": f"p{p - 1}", "props": {}}))
+    return rows
+
+
+@pytest.mark.parametrize("writers", [1, 2, 3])
+def test_parallel_schedule_sends_every_row_once_and_concurrent_batches_share_no_node(writers):
+    from kg.neo4j.lanes import plan_rels
+
+    rows = many_rels()
+    spools: dict = {}
+    steps = {0: list(plan_rels(iter(rows), writers, 4, spools))}
+    steps.update({s: list(sp.replay()) for s, sp in spools.items()})
+    sent = [(g, r["a"], r["b"]) for batches in steps.values() for _, (g, rs) in batches for r in rs]
+    assert sorted(sent) == sorted((g, r["a"], r["b"]) for g, r in rows)
+    if writers == 1:
+        assert list(steps) == [0]
+    for step, batches in steps.items():
+        assert all(0 <= lane < writers for lane, _ in batches)
+        nodes_of_lane: dict = {}
+        for lane, (group, rs) in batches:
+            nodes_of_lane.setdefault(lane, set()).update(
+                {(group[1], r["a"]) for r in rs} | {(group[2], r["b"]) for r in rs})
+        lanes = list(nodes_of_lane.values())
+        for i in range(len(lanes)):
+            for j in range(i + 1, len(lanes)):
+                assert not lanes[i] & lanes[j], f"step {step}: two lanes touch the same node"
+    if writers > 1:  # papers citing papers and the Result edges go last, on one lane
+        assert {g[0] for _, (g, _) in steps[writers]} == {"OF", "CITES"}
+        assert {lane for lane, _ in steps[writers]} == {0}
+
+
+def test_lanes_keep_order_per_lane_and_raise_the_first_error():
     import threading
 
-    from kg.neo4j.load import _prefetched
+    import itertools
+
+    from kg.neo4j.lanes import run_lanes
+
+    seen: dict = {0: [], 1: []}
+    run_lanes(((i % 2, (i % 2, i)) for i in range(20)), 2, lambda b: seen[b[0]].append(b[1]))
+    assert seen == {0: list(range(0, 20, 2)), 1: list(range(1, 20, 2))}
+
+    def refuse(b):
+        if b == 3:
+            raise Neo4jError("Neo4j refused USES relationships")
+
+    with pytest.raises(Neo4jError, match="refused"):
+        run_lanes(((0, i) for i in itertools.count()), 2, refuse)  # endless input: the error stops it
 
     def broken():
-        yield "Method", [1]
+        yield 0, 1
         raise Neo4jError("graph.json line 7 is not JSON")
 
-    it = _prefetched(broken())
-    assert next(it) == ("Method", [1])
     with pytest.raises(Neo4jError, match="line 7"):
-        next(it)
-
-    endless = _prefetched(("Method", [i]) for i in iter(int, 1))
-    assert next(endless) == ("Method", [0])
-    endless.close()  # the consumer gave up (e.g. the server refused a batch)
-    assert not [t for t in threading.enumerate() if t.name == "kg-load-rows"]
+        run_lanes(broken(), 2, lambda b: None)
+    assert not [t for t in threading.enumerate() if t.name.startswith("kg-load-lane")]
 
 
 def test_query_files_have_headers_and_are_read_only():
@@ -182,6 +231,27 @@ def test_growing_graph_adds_new_and_updates_changed(clean_db):
     with clean_db.session() as s:
         rec = s.run("MATCH (m:Method {key: 'resnet'}) RETURN m.papers AS p, m.aliases AS a").single()
     assert rec["p"] == 3 and rec["a"] == ["ResNets"]
+
+
+@pytest.mark.neo4j
+def test_two_writers_load_the_same_graph_as_one(clean_db):
+    g = small_graph()
+    load_graph(g, clean_db, batch_size=1, writers=1)
+    one = dump(clean_db)
+    wipe(clean_db)
+    out = load_graph(g, clean_db, batch_size=1, writers=2)
+    assert dump(clean_db) == one
+    assert out["created"] == {"nodes": g.number_of_nodes(), "rels": g.number_of_edges()}
+
+
+def dump(conn) -> list:
+    """Every node and relationship with its properties, sorted."""
+    with conn.session() as s:
+        nodes = [(r["l"], sorted(r["p"].items())) for r in s.run(
+            "MATCH (n) RETURN labels(n) AS l, properties(n) AS p")]
+        rels = [(r["a"], r["t"], r["b"], sorted(r["p"].items())) for r in s.run(
+            "MATCH (a)-[r]->(b) RETURN a.key AS a, type(r) AS t, b.key AS b, properties(r) AS p")]
+    return sorted(nodes, key=repr) + sorted(rels, key=repr)
 
 
 EXPECTED = {  # query -> (params, column, a value that must appear in that column)
@@ -312,3 +382,20 @@ def test_password_in_uri_is_refused_and_not_echoed():
     with pytest.raises(Neo4jError) as ei:
         connect(f"bolt://neo4j:{secret}@127.0.0.1:1", "neo4j", "x")
     assert secret not in str(ei.value) and "bolt://127.0.0.1:1" in str(ei.value)
+
+
+def test_deadlock_retries_of_the_driver_are_counted_not_printed(caplog):
+    import logging
+
+    from kg.neo4j.lanes import quiet_lock_retries
+
+    driver_log = logging.getLogger("neo4j.session")
+    with caplog.at_level(logging.WARNING, logger="neo4j.session"):
+        with quiet_lock_retries() as retries:
+            driver_log.warning("Transaction failed and will be retried in %ss (%s)", 0.9,
+                               "{neo4j_code: Neo.TransientError.Transaction.DeadlockDetected}")
+            driver_log.warning("Transaction failed and will be retried in %ss (%s)", 0.9, "ServiceUnavailable")
+        driver_log.warning("after the load: %s", "DeadlockDetected")
+    assert retries.retries == 1
+    assert [r.getMessage() for r in caplog.records] == [
+        "Transaction failed and will be retried in 0.9s (ServiceUnavailable)", "after the load: DeadlockDetected"]

@@ -16,18 +16,17 @@ from __future__ import annotations
 
 import json
 import logging
-import queue
 import re
 import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import closing
 from importlib import resources
 
 from ..errors import Neo4jError
 from ..graph.schema import NODE_LABELS, REL_TYPES, split_node_id
 from .connection import Connection
+from .lanes import Spool, plan_rels, quiet_lock_retries, run_lanes
 
 log = logging.getLogger("kg.neo4j")
 
@@ -183,50 +182,6 @@ def _batches(items: Iterable[tuple], row_of: Callable, tally: Counter, size: int
         yield group, pending.pop(group)
 
 
-_DONE = object()
-
-
-def _prefetched(batches: Iterator[tuple], depth: int = 2) -> Iterator[tuple]:
-    """``batches``, produced by a helper thread up to ``depth`` batches ahead. Reading graph.json and
-    converting rows is Python work that would otherwise wait for each server round trip (the driver
-    releases the GIL while it waits). An error in the helper is raised here; when the consumer stops
-    early, the helper is stopped too."""
-    q: queue.Queue = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-
-    def put(x) -> bool:
-        while not stop.is_set():
-            try:
-                q.put(x, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def produce() -> None:
-        try:
-            for b in batches:
-                if not put(b):
-                    return
-            put(_DONE)
-        except BaseException as e:  # noqa: BLE001 - handed to the consumer, raised there
-            put(e)
-
-    helper = threading.Thread(target=produce, name="kg-load-rows", daemon=True)
-    helper.start()
-    try:
-        while True:
-            b = q.get()
-            if b is _DONE:
-                return
-            if isinstance(b, BaseException):
-                raise b
-            yield b
-    finally:
-        stop.set()
-        helper.join()
-
-
 def apply_schema(conn: Connection) -> int:
     """Create constraints and indexes (idempotent); returns the number of statements run."""
     stmts = schema_statements()
@@ -238,19 +193,23 @@ def apply_schema(conn: Connection) -> int:
 
 
 def load_graph(graph, conn: Connection, batch_size: int = 5000,
-               progress: Callable[[int], None] | None = None) -> dict:
+               progress: Callable[[int], None] | None = None, writers: int = 2) -> dict:
     """Load ``graph`` (networkx MultiDiGraph following kg.graph.schema) into Neo4j; see :func:`load_stream`."""
     return load_stream(lambda: graph.nodes(data=True), lambda: graph.edges(keys=True, data=True), conn,
-                       batch_size=batch_size, progress=progress)
+                       batch_size=batch_size, progress=progress, writers=writers)
 
 
 def load_stream(nodes: Callable[[], Iterable[tuple[str, dict]]],
                 edges: Callable[[], Iterable[tuple[str, str, str, dict]]], conn: Connection,
-                batch_size: int = 5000, progress: Callable[[int], None] | None = None) -> dict:
+                batch_size: int = 5000, progress: Callable[[int], None] | None = None,
+                writers: int = 2) -> dict:
     """Load a graph given as streams of ``(id, attrs)`` nodes and ``(u, v, key, attrs)`` edges (e.g.
     :meth:`kg.store.Store.iter_nodes` / ``iter_edges``, read from disk): all nodes first, then the
-    relationships, each in UNWIND batches of ``batch_size`` rows per label / (type, start, end); at most
-    one unfinished batch per group, plus two finished ones read ahead, is held in memory.
+    relationships, each in UNWIND batches of ``batch_size`` rows per label / (type, start, end).
+
+    ``writers`` transactions run at once (:mod:`kg.neo4j.lanes`: node batches round-robin; relationship
+    batches scheduled so that concurrent ones share no node). Memory stays flat: a few unfinished
+    batches per group, two queued per writer; relationship rows of later steps wait in a temporary file.
 
     Returns ``{"nodes": {label: n}, "rels": {type: n}, "created": {"nodes": n, "rels": n},
     "properties_set": n, "seconds": s, "rels_seconds": s}`` where nodes/rels count what the graph holds
@@ -260,33 +219,52 @@ def load_stream(nodes: Callable[[], Iterable[tuple[str, dict]]],
     """
     if batch_size < 1:
         raise ValueError("batch_size must be >= 1")
+    if writers < 1:
+        raise ValueError("writers must be >= 1")
     t0 = time.perf_counter()
     state = {"nodes": 0, "rels": 0, "nodes_created": 0, "rels_created": 0, "props": 0}
+    lock = threading.Lock()
     n_nodes: Counter = Counter()  # per label
     n_groups: Counter = Counter()  # per (type, start label, end label)
 
     def done() -> str:
         return f"loaded so far: {state['nodes']} nodes and {state['rels']} relationships"
 
-    def write(items, row_of, statement_of, what_of, kind: str, created, tally: Counter) -> None:
-        """Write the batches of one kind (nodes or relationships); a helper thread reads and groups the
-        rows while the server works on the previous batch."""
-        # closing(): a failed write stops the reader thread at once
-        with closing(_prefetched(_batches(items, row_of, tally, batch_size))) as batches:
-            for group, rows in batches:
-                c = _write(conn, statement_of(group), {"rows": rows}, what_of(group), done)
+    def writer(kind: str, statement_of, what_of, created):
+        def write(batch) -> None:
+            group, rows = batch
+            c = _write(conn, statement_of(group), {"rows": rows}, what_of(group), done)
+            with lock:
                 state[kind] += len(rows)
                 state[f"{kind}_created"] += created(c)
                 state["props"] += c.properties_set
                 if progress:
                     progress(len(rows))
+        return write
 
     apply_schema(conn)
-    write(nodes(), node_row, node_statement, lambda label: f"{label} nodes", "nodes",
-          lambda c: c.nodes_created, n_nodes)
+    node_batches = _batches(nodes(), node_row, n_nodes, batch_size)
+    run_lanes(((0, b) for b in node_batches), 1,  # one lane: concurrent node writes were slower
+              writer("nodes", node_statement, lambda label: f"{label} nodes", lambda c: c.nodes_created))
     t_rels = time.perf_counter()
-    write(edges(), rel_row, lambda g: rel_statement(*g), lambda g: f"{g[0]} relationships", "rels",
-          lambda c: c.relationships_created, n_groups)
+
+    def rel_rows():
+        for item in edges():
+            group, row = rel_row(*item)
+            n_groups[group] += 1
+            yield group, row
+
+    write_rel = writer("rels", lambda g: rel_statement(*g), lambda g: f"{g[0]} relationships",
+                       lambda c: c.relationships_created)
+    spools: dict[int, Spool] = {}
+    try:
+        with quiet_lock_retries():
+            run_lanes(plan_rels(rel_rows(), writers, batch_size, spools), writers, write_rel)
+            for step in sorted(spools):  # later steps, then the single-lane rest (step == writers)
+                run_lanes(spools[step].replay(), writers if step < writers else 1, write_rel)
+    finally:
+        for sp in spools.values():
+            sp.close()
     end = time.perf_counter()
     n_rels: Counter = Counter()
     for (rel, _, _), n in n_groups.items():
