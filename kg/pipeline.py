@@ -180,13 +180,15 @@ def graph_size(store_dir: str) -> int:
         store.close()
 
 
-def load_store(store_dir: str, conn, batch_size: int = 5000, progress: Progress | None = None) -> dict:
+def load_store(store_dir: str, conn, batch_size: int = 5000, progress: Progress | None = None,
+               writers: int = 2) -> dict:
     """Load a store's graph into Neo4j, streamed from graph.json (never whole in memory)."""
     from .neo4j import load_stream
 
     store = Store(store_dir)
     try:
         store.require_graph()  # before load_stream writes the schema
-        return load_stream(store.iter_nodes, store.iter_edges, conn, batch_size=batch_size, progress=progress)
+        return load_stream(store.iter_nodes, store.iter_edges, conn, batch_size=batch_size, progress=progress,
+                           writers=writers)
     finally:
         store.close()

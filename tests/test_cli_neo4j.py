@@ -26,12 +26,15 @@ def test_load_sample_twice_then_query(sample_path, tmp_path, clean_db, neo4j_cre
     store = tmp_path / "store"
     build([str(sample_path)], str(store))
     runner = CliRunner()
+    created = []
     for _ in range(2):
-        r = runner.invoke(main, ["load", "--store", str(store), "--quiet"], env=env(neo4j_creds))
+        r = runner.invoke(main, ["load", "--store", str(store), "--quiet", "--format", "json"], env=env(neo4j_creds))
         assert r.exit_code == 0, r.output
         assert neo4j_creds["password"] not in r.output
+        created.append(json.loads(r.output)[0]["created"])
     g = load_store_graph(str(store))
     expected = summary(g)
+    assert created == [{"nodes": g.number_of_nodes(), "rels": g.number_of_edges()}, {"nodes": 0, "rels": 0}]
     got = counts(clean_db)
     assert got["nodes"] == expected["labels"]
     assert got["rels"] == expected["relationships"]

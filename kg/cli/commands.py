@@ -130,9 +130,15 @@ def view(store, center, hops, types, min_papers, max_nodes, site_dir, output):
 @neo4j_options
 @click.option("--batch-size", type=click.IntRange(1), default=5000, show_default=True,
               help="Rows per UNWIND transaction.")
+@click.option("--writers", type=click.IntRange(1, 16), default=2, show_default=True,
+              help="Transactions written at once (scheduled so that they never lock the same node).")
+@format_option
 @quiet_option
-def load(store, uri, user, password, database, batch_size, quiet):
-    """Load the store's graph into Neo4j (idempotent MERGE in UNWIND batches)."""
+def load(store, uri, user, password, database, batch_size, writers, fmt, quiet):
+    """Load the store's graph into Neo4j (idempotent MERGE in UNWIND batches).
+
+    Prints what the graph holds per label and relationship type (JSON: the whole summary, with what
+    was created and the time taken)."""
     from ..neo4j import connect
     from ..pipeline import graph_size, load_store
 
@@ -140,11 +146,19 @@ def load(store, uri, user, password, database, batch_size, quiet):
     conn = connect(uri, user, resolve_password(password), database)
     try:
         with progress_bar(quiet, "Loading", length=total) as update:
-            counts = load_store(store, conn, batch_size=batch_size, progress=update)
+            summary = load_store(store, conn, batch_size=batch_size, progress=update, writers=writers)
     finally:
         conn.close()
+    if fmt == "json":
+        emit([summary], "json")
+    else:
+        rows = [{"kind": "node", "name": k, "count": v} for k, v in summary["nodes"].items()]
+        rows += [{"kind": "relationship", "name": k, "count": v} for k, v in summary["rels"].items()]
+        emit(rows, fmt, ["kind", "name", "count"])
     if not quiet:
-        click.echo(f"loaded into {uri} ({database}): {counts}", err=True)
+        c = summary["created"]
+        click.echo(f"loaded into {uri} ({database}) in {summary['seconds']} s: created {c['nodes']} nodes and "
+                   f"{c['rels']} relationships (the rest were already there)", err=True)
 
 
 @main.command()
