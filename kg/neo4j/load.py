@@ -10,6 +10,7 @@ lists, mixed types) become JSON strings.
 
 ``SET n += props`` updates changed properties and adds new ones; it never deletes nodes, relationships
 or properties that disappeared from the graph (reload into an emptied database for an exact mirror).
+Relationships are written by parallel writers that never lock the same node (:mod:`kg.neo4j.lanes`).
 """
 
 from __future__ import annotations
@@ -207,9 +208,10 @@ def load_stream(nodes: Callable[[], Iterable[tuple[str, dict]]],
     :meth:`kg.store.Store.iter_nodes` / ``iter_edges``, read from disk): all nodes first, then the
     relationships, each in UNWIND batches of ``batch_size`` rows per label / (type, start, end).
 
-    ``writers`` transactions run at once (:mod:`kg.neo4j.lanes`: node batches round-robin; relationship
-    batches scheduled so that concurrent ones share no node). Memory stays flat: a few unfinished
-    batches per group, two queued per writer; relationship rows of later steps wait in a temporary file.
+    Nodes are written by one writer; relationships by ``writers`` at once, scheduled so that concurrent
+    transactions share no node (:mod:`kg.neo4j.lanes`). Reading and converting rows overlaps with the
+    server's work. Memory stays flat: a few unfinished batches per group, two queued per writer;
+    relationship rows of later steps wait in a temporary file.
 
     Returns ``{"nodes": {label: n}, "rels": {type: n}, "created": {"nodes": n, "rels": n},
     "properties_set": n, "seconds": s, "rels_seconds": s}`` where nodes/rels count what the graph holds
