@@ -7,7 +7,7 @@ import pytest
 from kg.errors import Neo4jError, QueryError
 from kg.graph.schema import ENTITY_LABELS, NODE_LABELS, REL_TYPES, node_id
 from kg.neo4j import connect, counts, list_queries, load_graph, run_query
-from kg.neo4j.load import (_batches, convert_value, node_row, node_statement, rel_row, rel_statement,
+from kg.neo4j.load import (_batches, convert_props, convert_value, node_row, node_statement, rel_row, rel_statement,
                            schema_statements)
 from kg.neo4j.queries import check_read_only, resolve_params, get_query, run_read, write_clauses
 
@@ -26,6 +26,8 @@ def test_convert_values():
     assert convert_value([{"x": 1}]) == '[{"x": 1}]'
     assert convert_value([1, "a"]) == '[1, "a"]'
     assert convert_value(True) is True and convert_value(2.5) == 2.5
+    assert convert_props({"n": 2**70, "m": -3, "ok": False, "gone": None, 7: 2.5, "label": "Paper"},
+                         drop=("label",)) == {"n": str(2**70), "m": -3, "ok": False, "7": 2.5}
 
 
 def graph_rows(g) -> tuple[dict, dict]:

@@ -51,14 +51,19 @@ def schema_statements() -> list[str]:
     return split_statements(cypher_text("schema.cypher"))
 
 
+# names that may be pasted into a statement: in the schema and plain identifiers (checked once, here)
+_LABELS = frozenset(x for x in NODE_LABELS if _IDENT.match(x))
+_TYPES = frozenset(x for x in REL_TYPES if _IDENT.match(x))
+
+
 def _check_label(label: str) -> str:
-    if label not in NODE_LABELS or not _IDENT.match(label):
+    if label not in _LABELS:
         raise Neo4jError(f"label {label!r} is not in the graph schema (kg.graph.schema.NODE_LABELS)")
     return label
 
 
 def _check_type(rel: str) -> str:
-    if rel not in REL_TYPES or not _IDENT.match(rel):
+    if rel not in _TYPES:
         raise Neo4jError(f"relationship type {rel!r} is not in the graph schema (kg.graph.schema.REL_TYPES)")
     return rel
 
@@ -104,10 +109,17 @@ def convert_value(v):
     return str(v)
 
 
+_PLAIN = frozenset({str, bool, float})  # stored as they are (ints too, when they fit in 64 bits)
+
+
 def convert_props(attrs: dict, drop: tuple[str, ...] = ()) -> dict:
     out = {}
     for k, v in attrs.items():
         if k in drop:
+            continue
+        t = type(v)
+        if t in _PLAIN or (t is int and -(2**63) <= v < 2**63):  # the common case, without the checks below
+            out[k if type(k) is str else str(k)] = v
             continue
         c = convert_value(v)
         if c is not None:
