@@ -7,7 +7,8 @@ Environment:
     KG_BENCH_N=20000        abstracts for the extraction comparison (SciTLDR replicated, ids made unique)
     KG_BENCH_SM_N=2000      abstracts given to en_core_web_sm (slow; its rate is per word, so comparable)
     KG_BENCH_BUILD_N=10000  abstracts for the `kg build` memory / incremental figures
-    KG_BENCH_BIG=1          also build 100k abstracts (peak RSS target; takes long)
+    KG_BENCH_BIG=1          also build 100k abstracts and `kg load` them into the configured database,
+                            which is EMPTIED first (use a scratch server); takes long
     KG_BENCH_WORKERS=2      workers for `kg build`
     NEO4J_URI, NEO4J_PASSWORD (NEO4J_USERNAME, NEO4J_DATABASE)  Neo4j figures; skipped without them
     KG_SHARED               where shared/ is (default: <repo>/../shared)
