@@ -7,7 +7,8 @@ import pytest
 from kg.errors import Neo4jError, QueryError
 from kg.graph.schema import ENTITY_LABELS, NODE_LABELS, REL_TYPES, node_id
 from kg.neo4j import connect, counts, list_queries, load_graph, run_query
-from kg.neo4j.load import (_batches, convert_props, convert_value, node_row, node_statement, rel_row, rel_statement,
+from kg.neo4j.lanes import batches
+from kg.neo4j.load import (convert_props, convert_value, node_row, node_statement, rel_row, rel_statement,
                            schema_statements)
 from kg.neo4j.queries import check_read_only, resolve_params, get_query, run_read, write_clauses
 
@@ -32,10 +33,8 @@ def test_convert_values():
 
 def graph_rows(g) -> tuple[dict, dict]:
     """All rows the loader sends, grouped as it groups them: {label: rows}, {(type, start, end): rows}."""
-    from collections import Counter
-
-    return (dict(_batches(g.nodes(data=True), node_row, Counter(), size=10**9)),
-            dict(_batches(g.edges(keys=True, data=True), rel_row, Counter(), size=10**9)))
+    return (dict(batches(g.nodes(data=True), node_row, 10**9)),
+            dict(batches(g.edges(keys=True, data=True), rel_row, 10**9)))
 
 
 def test_rows_drop_none_and_encode_dicts():
@@ -77,7 +76,7 @@ def test_batches_group_rows_in_order_and_count_them():
 
     items = [("Method", i) for i in range(5)] + [("Task", 9), ("Method", 5)]
     tally: Counter = Counter()
-    got = list(_batches(items, lambda g, i: (g, {"key": i}), tally, size=2))
+    got = list(batches(items, lambda g, i: (g, {"key": i}), 2, tally))
     assert got == [("Method", [{"key": 0}, {"key": 1}]), ("Method", [{"key": 2}, {"key": 3}]),
                    ("Method", [{"key": 4}, {"key": 5}]), ("Task", [{"key": 9}])]
     assert tally == {"Method": 6, "Task": 1}

@@ -65,6 +65,13 @@ def _shard(value: str | None) -> tuple[int, int] | None:
     return i, n
 
 
+def emit_counts(nodes: dict, rels: dict, fmt: str) -> None:
+    """Counts per node label and relationship type as kind/name/count rows."""
+    rows = [{"kind": "node", "name": k, "count": v} for k, v in nodes.items()]
+    rows += [{"kind": "relationship", "name": k, "count": v} for k, v in rels.items()]
+    emit(rows, fmt, ["kind", "name", "count"])
+
+
 @main.command()
 @store_option
 @format_option
@@ -76,9 +83,7 @@ def stats(store, fmt):
     if fmt == "json":
         emit([s], "json")
         return
-    rows = [{"kind": "node", "name": k, "count": v} for k, v in s["labels"].items()]
-    rows += [{"kind": "relationship", "name": k, "count": v} for k, v in s["relationships"].items()]
-    emit(rows, fmt, ["kind", "name", "count"])
+    emit_counts(s["labels"], s["relationships"], fmt)
     if fmt == "table":
         click.echo(f"\n{s['nodes']} nodes, {s['edges']} edges, {s['papers_in_store']} papers in store")
         for label, names in s["top"].items():
@@ -152,9 +157,7 @@ def load(store, uri, user, password, database, batch_size, writers, fmt, quiet):
     if fmt == "json":
         emit([summary], "json")
     else:
-        rows = [{"kind": "node", "name": k, "count": v} for k, v in summary["nodes"].items()]
-        rows += [{"kind": "relationship", "name": k, "count": v} for k, v in summary["rels"].items()]
-        emit(rows, fmt, ["kind", "name", "count"])
+        emit_counts(summary["nodes"], summary["rels"], fmt)
     if not quiet:
         c = summary["created"]
         click.echo(f"loaded into {uri} ({database}) in {summary['seconds']} s: created {c['nodes']} nodes and "

@@ -23,7 +23,7 @@ import queue
 import tempfile
 import threading
 import zlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
@@ -68,29 +68,31 @@ class Spool:
         self._f.close()
 
 
+def batches(items: Iterable[tuple], row_of: Callable, size: int, tally: Counter | None = None) -> Iterator[tuple]:
+    """``(group, rows)`` batches of up to ``size`` rows, one group per batch, from ``row_of(*item) ->
+    (group, row)``; at most one unfinished batch per group is held. ``tally`` counts the rows per group."""
+    pending: dict = defaultdict(list)
+    for item in items:
+        group, row = row_of(*item)
+        if tally is not None:
+            tally[group] += 1
+        rows = pending[group]
+        rows.append(row)
+        if len(rows) >= size:
+            yield group, pending.pop(group)
+    for group in sorted(pending):
+        yield group, pending.pop(group)
+
+
 def plan_rels(rows: Iterable[tuple[tuple, dict]], n: int, size: int, spools: dict[int, Spool]) -> Iterator:
     """``(lane, (group, rows))`` batches of step 0, while the batches of the later steps go to
     ``spools[step]`` as ``(lane, (group, rows))``. ``rows`` yields ``(group, row)``."""
-    pending: dict = defaultdict(list)
-
-    def emit(step: int, lane: int, group, batch: list):
+    keyed = batches(rows, lambda group, row: ((*spread(group, row, n), group), row), size)
+    for (step, lane, group), batch in keyed:
         if step == 0:
-            return lane, (group, batch)
-        spools.setdefault(step, Spool()).put((lane, (group, batch)))
-        return None
-
-    for group, row in rows:
-        step, lane = spread(group, row, n)
-        batch = pending[(step, lane, group)]
-        batch.append(row)
-        if len(batch) >= size:
-            out = emit(step, lane, group, pending.pop((step, lane, group)))
-            if out:
-                yield out
-    for step, lane, group in sorted(pending):
-        out = emit(step, lane, group, pending.pop((step, lane, group)))
-        if out:
-            yield out
+            yield lane, (group, batch)
+        else:
+            spools.setdefault(step, Spool()).put((lane, (group, batch)))
 
 
 def run_lanes(batches: Iterable[tuple[int, object]], lanes: int, work: Callable[[object], None],
@@ -150,7 +152,7 @@ class _LockRetries(logging.Filter):
         self.retries = 0
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if "DeadlockDetected" in str(record.args) or "DeadlockDetected" in str(record.msg):
+        if "DeadlockDetected" in record.getMessage():
             self.retries += 1
             return False
         return True

@@ -20,14 +20,14 @@ import logging
 import re
 import threading
 import time
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable
 from importlib import resources
 
 from ..errors import Neo4jError
 from ..graph.schema import NODE_LABELS, REL_TYPES, split_node_id
 from .connection import Connection
-from .lanes import Spool, plan_rels, quiet_lock_retries, run_lanes
+from .lanes import Spool, batches, plan_rels, quiet_lock_retries, run_lanes
 
 log = logging.getLogger("kg.neo4j")
 
@@ -180,21 +180,6 @@ def _write(conn: Connection, statement: str, params: dict, what: str, done: Call
     raise AssertionError("unreachable")
 
 
-def _batches(items: Iterable[tuple], row_of: Callable, tally: Counter, size: int) -> Iterator[tuple]:
-    """``(group, rows)`` batches of up to ``size`` rows, one group (a label, or (type, start, end)) per
-    batch; at most one unfinished batch per group is held. ``tally`` counts the rows per group."""
-    pending: dict = defaultdict(list)
-    for item in items:
-        group, row = row_of(*item)
-        tally[group] += 1
-        rows = pending[group]
-        rows.append(row)
-        if len(rows) >= size:
-            yield group, pending.pop(group)
-    for group in sorted(pending):
-        yield group, pending.pop(group)
-
-
 def apply_schema(conn: Connection) -> int:
     """Create constraints and indexes (idempotent); returns the number of statements run."""
     stmts = schema_statements()
@@ -257,7 +242,7 @@ def load_stream(nodes: Callable[[], Iterable[tuple[str, dict]]],
         return write
 
     apply_schema(conn)
-    node_batches = _batches(nodes(), node_row, n_nodes, batch_size)
+    node_batches = batches(nodes(), node_row, batch_size, n_nodes)
     run_lanes(((0, b) for b in node_batches), 1,  # one lane: concurrent node writes were slower
               writer("nodes", node_statement, lambda label: f"{label} nodes", lambda c: c.nodes_created))
     t_rels = time.perf_counter()
