@@ -25,6 +25,20 @@ import networkx as nx
 from .errors import StoreError, StoreLockedError
 from .models import Paper
 
+try:  # parses graph.json and the stored records ~4x faster than json (kg load, stats, export, build)
+    from orjson import loads as _fast_loads
+except ImportError:  # pragma: no cover - orjson is a dependency; json alone still works
+    _fast_loads = json.loads
+
+
+def loads(data: str | bytes):
+    """``json.loads`` via orjson; what orjson refuses but json accepts (NaN, lone surrogates, which
+    ``json.dumps`` writes) is parsed by json, so either gives the same values."""
+    try:
+        return _fast_loads(data)
+    except ValueError:
+        return json.loads(data)
+
 DEFAULT_STORE = "kg-data"
 # node-link field names that cannot clash with node properties (Paper has an "id", nodes a "key")
 NODE_LINK = {"edges": "edges", "name": "_id", "key": "_type"}
@@ -98,7 +112,7 @@ class Store:
 
     def iter_records(self) -> Iterator[tuple[Paper, dict]]:
         for paper, record in self.db.execute("SELECT paper, record FROM papers ORDER BY id"):
-            yield Paper.from_dict(json.loads(paper)), json.loads(record)
+            yield Paper.from_dict(loads(paper)), loads(record)
 
     def get_meta(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
@@ -161,21 +175,22 @@ class Store:
         """The node-link dicts of one section ("nodes" or "edges") of graph.json, streamed when the
         file is in the one-element-per-line layout :meth:`write_graph` writes (else parsed whole)."""
         self.require_graph()
+        header, middle, footer = (x.encode() for x in (_HEADER, _MIDDLE, _FOOTER))
         try:
-            with open(self.graph_path, encoding="utf-8") as fh:
+            with open(self.graph_path, "rb") as fh:  # bytes: orjson parses UTF-8 without a str copy
                 first = fh.readline()
-                if first != _HEADER + "\n":  # another layout (an older kg, a hand-made file)
-                    yield from json.loads(first + fh.read())[section]
+                if first != header + b"\n":  # another layout (an older kg, a hand-made file)
+                    yield from loads(first + fh.read())[section]
                     return
                 current, ended = "nodes", False
                 for line in fh:
-                    line = line.rstrip("\n")
-                    if line == _MIDDLE:
+                    line = line.rstrip(b"\n")
+                    if line == middle:
                         current = "edges"
-                    elif line == _FOOTER:
+                    elif line == footer:
                         ended = True
                     elif current == section:
-                        yield json.loads(line.rstrip(","))
+                        yield loads(line.rstrip(b","))
                 if not ended:
                     raise ValueError("the file ends early")
         except (ValueError, KeyError, TypeError) as exc:

@@ -148,3 +148,23 @@ def test_store_survives_a_damaged_graph_file_with_a_clear_error(sample_path, tmp
     with pytest.raises(StoreError, match="run `kg build` again"):
         Store(tmp_path / "s").load_graph()
     shutil.rmtree(tmp_path / "s")
+
+
+def test_graph_values_json_writes_but_orjson_refuses_still_read_back(tmp_path):
+    """graph.json is parsed with orjson; NaN and lone surrogates (json.dumps writes both, orjson
+    refuses them) fall back to json, so every value written is read back as it was."""
+    import math
+
+    store = Store(tmp_path / "s", create=True)
+    store.db  # creates kg.sqlite: an (empty) store
+    store.write_graph([
+        ("node", "Paper:p1", {"label": "Paper", "key": "p1", "title": "caf\u00e9 \ud800 broken", "score": float("nan")}),
+        ("node", "Method:bert", {"label": "Method", "key": "bert", "name": "BERT", "aliases": ["bert", "BERT-base"]}),
+        ("edge", "Paper:p1", "Method:bert", "USES", {"confidence": 0.7, "start": 3, "sentence": "We use BERT."}),
+    ])
+    nodes = dict(Store(tmp_path / "s").iter_nodes())
+    assert nodes["Paper:p1"]["title"] == "caf\u00e9 \ud800 broken"
+    assert math.isnan(nodes["Paper:p1"]["score"])
+    assert nodes["Method:bert"]["aliases"] == ["bert", "BERT-base"]
+    [(u, v, k, d)] = list(Store(tmp_path / "s").iter_edges())
+    assert (u, v, k, d["confidence"], d["start"], d["sentence"]) == ("Paper:p1", "Method:bert", "USES", 0.7, 3, "We use BERT.")
