@@ -8,7 +8,7 @@ from kg.errors import Neo4jError, QueryError
 from kg.graph.schema import ENTITY_LABELS, NODE_LABELS, REL_TYPES, node_id
 from kg.neo4j import connect, counts, list_queries, load_graph, run_query
 from kg.neo4j.lanes import batches
-from kg.neo4j.load import (convert_props, convert_value, node_row, node_statement, rel_row, rel_statement,
+from kg.neo4j.load import (Rows, convert_props, convert_value, node_row, node_statement, rel_row, rel_statement,
                            schema_statements)
 from kg.neo4j.queries import check_read_only, resolve_params, get_query, run_read, write_clauses
 
@@ -46,6 +46,15 @@ def test_rows_drop_none_and_encode_dicts():
     assert any(isinstance(r["props"].get("evidence"), str) for r in addr)
     runs = rels[("RUNS_ON", "Paper", "Hardware")]
     assert all("amount" not in r["props"] for r in runs) and {r["props"]["count"] for r in runs} == {8, 64}
+
+
+def test_rows_parameter_has_a_short_repr_and_is_the_same_list():
+    """The driver reprs every RUN's parameters for its debug log even when debug is off; the loader's
+    rows must not cost a 5000-row repr per batch, and must still be the plain rows."""
+    rows = [{"a": f"p{i}", "b": "bert", "props": {"sentence": "We use BERT. " * 20}} for i in range(5000)]
+    param = Rows(rows)
+    assert repr({"rows": param}) == "{'rows': <5000 rows>}"
+    assert param == rows and isinstance(param, list)
 
 
 def test_statements_only_from_whitelist():
