@@ -35,7 +35,7 @@ def test_tiny_training_run(tmp_path, monkeypatch):
     out = tmp_path / "model"
     res = T.train(out, seed=0, scierc="none", max_docs=5, max_steps=4, abstract_weight=1,
                   heldout=True, work_dir=tmp_path / "work", verbose=False,
-                  overrides={"training.eval_frequency": 2})
+                  overrides={"training.eval_frequency": 2}, silver=12)
     nlp = spacy.load(out)
     assert nlp.pipe_names == ["tok2vec", "ner"]
     assert set(nlp.get_pipe("ner").labels) == set(T.LABELS)
@@ -45,6 +45,12 @@ def test_tiny_training_run(tmp_path, monkeypatch):
     tr, te = T.split_ids(sorted(T.scirex_docs())[:5], n_test=1)
     assert saved["heldout"]["test_ids"] == te and not set(te) & set(tr)
     assert "Held-out scores" in (out / "README.md").read_text()
+    # self-training: a teacher was fitted on the gold Docs and its tags on 12 abstracts were added
+    assert saved["settings"]["silver"] == 12 and "12 unlabelled SciTLDR abstracts" in (out / "README.md").read_text()
+    assert (tmp_path / "work" / "final" / "teacher-model" / "meta.json").exists()
+    gold_only = len(T.build_training_docs(spacy.blank("en").vocab, T.scirex_docs(), sorted(T.scirex_docs())[:5],
+                                          "none", 1))
+    assert res["final"]["n_train_docs"] == gold_only + 12
     assert res["final"]["size_bytes"] > 0
 
 
@@ -63,7 +69,7 @@ def test_tiny_cross_validation_scores_every_paper_with_a_model_that_did_not_see_
 
     monkeypatch.setenv("KG_SHARED", str(SHARED))
     res = cross_validate(k=2, processes=1, max_steps=4, work_dir=tmp_path, max_docs=4,
-                         overrides={"training.eval_frequency": 2})
+                         overrides={"training.eval_frequency": 2}, silver=0)
     assert [f["papers"] for f in res["folds"]] == [2, 2]
     preds = [json.loads(line) for line in (tmp_path / "predictions.jsonl").read_text().splitlines()]
     assert sorted(p["id"] for p in preds) == sorted(T.scirex_docs())[:4]

@@ -210,11 +210,13 @@ def eval_(gold, pred, types, show_errors, fmt):
 @main.command()
 @click.option("-o", "--output", default=None, help="Model directory (default: the package's model).")
 @click.option("--seed", default=0, show_default=True)
-def train(output, seed):
-    """Train the statistical NER on the shared SciREX + SciERC data (see docs/model.md)."""
+@click.option("--silver", type=int, default=None,
+              help="Unlabelled SciTLDR abstracts to self-train on (default: all; 0: no self-training).")
+def train(output, seed, silver):
+    """Train the statistical NER on the shared SciREX data, self-trained on SciTLDR abstracts (docs/model.md)."""
     from ..extract.train import train as run_train
 
-    result = run_train(output, seed=seed)
+    result = run_train(output, seed=seed, silver=silver)
     click.echo(result if isinstance(result, str) else __import__("json").dumps(result, indent=2))
 
 

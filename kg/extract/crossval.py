@@ -39,7 +39,7 @@ def _run_fold(job: tuple) -> dict:
     from ..models import Paper
     from . import pipeline as P
 
-    i, test_ids, all_ids, work, seed, max_steps, config, overrides, reuse = job
+    i, test_ids, all_ids, work, seed, max_steps, config, overrides, reuse, silver = job
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     t0 = time.time()
     model = work / f"fold{i}-model"
@@ -50,7 +50,8 @@ def _run_fold(job: tuple) -> dict:
         tdocs = T.build_training_docs(vocab, docs, train_ids, "none", 3, True, seed)
         ddocs = T.scirex_training_docs(vocab, docs, train_ids[:8], 1, full=False)
         ov = dict(overrides or {}) | ({"training.max_steps": max_steps} if max_steps else {})
-        model = T._fit(Path(config) if config else T.DEFAULT_CONFIG, model, tdocs, ddocs, seed, ov, work / f"fold{i}")
+        T.fit_self_trained(Path(config) if config else T.DEFAULT_CONFIG, model, tdocs, ddocs, seed, ov,
+                           work / f"fold{i}", T.unlabelled_records(silver) if silver != 0 else [], vocab)
     os.environ["KG_MODEL"] = str(model)
     recs = T.abstract_records(test_ids)
     papers = [Paper(id=r["id"], title=r.get("title") or "", abstract=r.get("abstract") or "") for r in recs]
@@ -60,7 +61,8 @@ def _run_fold(job: tuple) -> dict:
 
 def cross_validate(k: int = 5, processes: int = 2, seed: int = 0, max_steps: int | None = None,
                    work_dir: str | Path | None = None, config: str | None = None,
-                   max_docs: int | None = None, overrides: dict | None = None, reuse_models: bool = False) -> dict:
+                   max_docs: int | None = None, overrides: dict | None = None, reuse_models: bool = False,
+                   silver: int | None = None) -> dict:
     """Run the k folds (``processes`` at a time) and score the pooled predictions. Writes
     ``cv.json`` and ``predictions.jsonl`` into ``work_dir``; returns the cv.json content."""
     from ..evaluate import score
@@ -68,7 +70,7 @@ def cross_validate(k: int = 5, processes: int = 2, seed: int = 0, max_steps: int
     work = Path(work_dir) if work_dir else Path(tempfile.mkdtemp(prefix="kg-cv-"))
     work.mkdir(parents=True, exist_ok=True)
     all_ids = sorted(T.scirex_docs())[:max_docs] if max_docs else sorted(T.scirex_docs())
-    jobs = [(i, f, all_ids, work, seed, max_steps, config, overrides, reuse_models)
+    jobs = [(i, f, all_ids, work, seed, max_steps, config, overrides, reuse_models, silver)
             for i, f in enumerate(folds(all_ids, k))]
     with get_context("fork").Pool(processes) as pool:
         runs = pool.map(_run_fold, jobs, chunksize=1)
@@ -77,7 +79,8 @@ def cross_validate(k: int = 5, processes: int = 2, seed: int = 0, max_steps: int
     result = {
         "method": f"{k}-fold cross-validation over {len(all_ids)} SciREX dev papers, folds by md5(paper id) "
                   "(fold 0 = the fixed held-out split); full kg extract pipeline; NER retrained per fold",
-        "settings": {"seed": seed, "max_steps": max_steps, "config": str(config or T.DEFAULT_CONFIG.name)},
+        "settings": {"seed": seed, "max_steps": max_steps, "config": str(config or T.DEFAULT_CONFIG.name),
+                     "silver": silver},
         "scores": score(gold, preds),
         "folds": [{"fold": r["fold"], "papers": len(r["test_ids"]), "seconds": r["train_seconds"],
                    "strict_micro_F1": score(T.abstract_records(r["test_ids"]), r["preds"])["strict"]["micro"]["F1"]}
@@ -114,9 +117,11 @@ if __name__ == "__main__":  # pragma: no cover
     ap.add_argument("--reuse-models", action="store_true",
                     help="keep fold models already in --work-dir (re-score changed rules without retraining)")
     ap.add_argument("--record", default=None, help="model directory whose scores.json / README.md get the result")
+    ap.add_argument("--silver", type=int, default=None,
+                    help="unlabelled abstracts each fold self-trains on (default all, as kg train; 0: none)")
     a = ap.parse_args()
     res = cross_validate(a.folds, a.processes, a.seed, a.max_steps, a.work_dir, a.config, a.max_docs,
-                         reuse_models=a.reuse_models)
+                         reuse_models=a.reuse_models, silver=a.silver)
     print(format_scores(res["scores"]))
     print(json.dumps(res["folds"], indent=1))
     if a.record:

@@ -10,6 +10,10 @@ Data (found beside the repo in ``shared/data`` or under ``$KG_SHARED/data``):
   other Material spans are left *missing* (no O supervision) so they do not teach the model that
   datasets are not entities; OtherScientificTerm and Generic become O.
 
+* Self-training (``silver``): a teacher NER fitted on the gold Docs above tags the unlabelled
+  SciTLDR abstracts (``scitldr-abstracts.jsonl``); the shipped NER is fitted on gold + these
+  silver Docs. The teacher sees only the same training papers, so held-out papers stay unseen.
+
 Honest evaluation: the 100 SciREX papers are split by a hash of the paper id into 80 train / 20
 held-out papers (:func:`split_ids`); held-out papers are never trained on (neither the full
 document nor the abstract). The held-out title+abstract records of ``scirex-dev.jsonl`` are
@@ -209,6 +213,36 @@ def scierc_training_docs(vocab, mode: str = "dataset-like", files=("train.txt", 
     return out
 
 
+def unlabelled_records(n: int | None = None, path: Path | None = None) -> list[dict]:
+    """Title+abstract records without entity labels (SciTLDR), for self-training; the first ``n``."""
+    path = Path(path) if path else data_dir() / "scitldr-abstracts.jsonl"
+    recs = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    return recs if n is None else recs[:n]
+
+
+def silver_docs(teacher, vocab, records: list[dict], batch_size: int = 64) -> list[Doc]:
+    """Training Docs with the ``teacher`` pipeline's entities on each record's title + abstract."""
+    texts = [((r.get("title") or "") + "\n" + (r.get("abstract") or "")).strip() for r in records]
+    out = []
+    for d in teacher.pipe(texts, batch_size=batch_size):
+        doc = Doc(vocab, words=[t.text for t in d], spaces=[bool(t.whitespace_) for t in d])
+        doc.ents = [Span(doc, e.start, e.end, label=e.label_) for e in d.ents]
+        out.append(doc)
+    return out
+
+
+def fit_self_trained(config: Path, out: Path, train_docs: list[Doc], dev_docs: list[Doc], seed: int,
+                     overrides: dict | None, work: Path, silver: list[dict], vocab) -> int:
+    """Fit the NER into ``out``; with ``silver`` records, first fit a teacher on ``train_docs``, tag
+    the records with it and fit on gold + silver Docs. Returns the number of training Docs."""
+    if silver:
+        teacher = _fit(config, work / "teacher-model", train_docs, dev_docs, seed, overrides, work / "teacher")
+        train_docs = train_docs + silver_docs(spacy.load(teacher), vocab, silver)
+        random.Random(seed).shuffle(train_docs)
+    _fit(config, out, train_docs, dev_docs, seed, overrides, work)
+    return len(train_docs)
+
+
 def write_docbin(docs: list[Doc], path: Path) -> Path:
     DocBin(docs=docs, store_user_data=False).to_disk(path)
     return path
@@ -286,12 +320,13 @@ def train(output_dir: str | Path | None = None, config: str | Path | None = None
           scierc: str = "none", abstract_weight: int = 3, heldout: bool | dict = True,
           n_test: int = 20, max_steps: int | None = None, max_docs: int | None = None,
           full: bool = True, overrides: dict | None = None, work_dir: str | Path | None = None,
-          final: bool = True, verbose: bool = True) -> dict:
+          final: bool = True, verbose: bool = True, silver: int | None = None) -> dict:
     """Train the NER; write the pipeline, ``scores.json`` and a model-card ``README.md``.
 
     heldout: True -> first train on the 80 train papers and score the 20 held-out abstracts
     (2 trainings); a dict -> reuse those held-out scores (from a previous run); False -> skip.
-    max_docs limits the SciREX papers (for quick tests). Returns the scores dict.
+    max_docs limits the SciREX papers (for quick tests). silver: how many unlabelled SciTLDR abstracts
+    to self-train on (None: all, 0: no self-training). Returns the scores dict.
     """
     t_start = time.time()
     output_dir = Path(output_dir) if output_dir else DEFAULT_OUTPUT
@@ -306,8 +341,9 @@ def train(output_dir: str | Path | None = None, config: str | Path | None = None
         all_ids = all_ids[:max_docs]
     records = {r["id"]: r for r in abstract_records()}
     vocab = spacy.blank("en").vocab
+    silver_recs = unlabelled_records(silver) if silver != 0 else []
     settings = {"seed": seed, "scierc": scierc, "abstract_weight": abstract_weight, "full_docs": full,
-                "overrides": ov, "config": str(config.name)}
+                "overrides": ov, "config": str(config.name), "silver": len(silver_recs)}
     result: dict = {"settings": settings, "labels": list(LABELS)}
 
     def log(msg):
@@ -321,7 +357,8 @@ def train(output_dir: str | Path | None = None, config: str | Path | None = None
         t0 = time.time()
         tdocs = build_training_docs(vocab, docs, tr_ids, scierc, abstract_weight, full, seed)
         ddocs = scirex_training_docs(vocab, docs, tr_ids[:8], 1, full=False)
-        m = _fit(config, work / "heldout-model", tdocs, ddocs, seed, ov, work / "heldout")
+        m = work / "heldout-model"
+        fit_self_trained(config, m, tdocs, ddocs, seed, ov, work / "heldout", silver_recs, vocab)
         nlp = spacy.load(m)
         recs = [records[i] for i in te_ids if i in records]
         preds = predict(nlp, recs)
@@ -342,8 +379,8 @@ def train(output_dir: str | Path | None = None, config: str | Path | None = None
     t0 = time.time()
     tdocs = build_training_docs(vocab, docs, all_ids, scierc, abstract_weight, full, seed)
     ddocs = scirex_training_docs(vocab, docs, all_ids[:8], 1, full=False)
-    _fit(config, output_dir, tdocs, ddocs, seed, ov, work / "final")
-    result["final"] = {"n_train_papers": len(all_ids), "n_train_docs": len(tdocs),
+    n_docs = fit_self_trained(config, output_dir, tdocs, ddocs, seed, ov, work / "final", silver_recs, vocab)
+    result["final"] = {"n_train_papers": len(all_ids), "n_train_docs": n_docs,
                        "train_seconds": round(time.time() - t0, 1)}
     shutil.copy(config, output_dir / "ner.cfg")
     nlp = spacy.load(output_dir)
@@ -382,6 +419,8 @@ def model_card(res: dict) -> str:
         "* SciREX (100 dev papers, `shared/data/scirex-dev-docs`): all sentences of the full documents,",
         f"  Material -> Dataset; the title+abstract part added {s['abstract_weight']}x (full docs: {s['full_docs']}).",
         _scierc_line(s["scierc"]),
+        (f"* Self-training: {s['silver']} unlabelled SciTLDR abstracts tagged by a teacher NER fitted on the same\n"
+         "  gold data, added as silver training Docs." if s.get("silver") else "* No self-training."),
         f"* Config `ner.cfg` (copied here), seed {s['seed']}, overrides {s['overrides']}.",
         "",
     ]
@@ -434,6 +473,7 @@ if __name__ == "__main__":  # pragma: no cover
     ap.add_argument("--scierc", default="none")
     ap.add_argument("--abstract-weight", type=int, default=3)
     ap.add_argument("--max-steps", type=int, default=None)
+    ap.add_argument("--silver", type=int, default=None, help="unlabelled abstracts to self-train on (0: none)")
     ap.add_argument("--no-heldout", action="store_true")
     ap.add_argument("--heldout-only", action="store_true")
     ap.add_argument("--work-dir", default=None)
@@ -442,5 +482,5 @@ if __name__ == "__main__":  # pragma: no cover
     a = ap.parse_args()
     ho = json.loads(Path(a.heldout_from).read_text())["heldout"] if a.heldout_from else not a.no_heldout
     r = train(a.output, a.config, a.seed, a.scierc, a.abstract_weight, heldout=ho,
-              max_steps=a.max_steps, work_dir=a.work_dir, final=not a.heldout_only)
+              max_steps=a.max_steps, work_dir=a.work_dir, final=not a.heldout_only, silver=a.silver)
     print(json.dumps(r.get("heldout", {}).get("scores", {}), indent=1))
