@@ -12,9 +12,13 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Iterable
+
+from .errors import InputError, RecordError
 
 TYPES = ["Method", "Dataset", "Metric", "Task"]
 
@@ -128,6 +132,36 @@ def errors(gold, pred, types: Iterable[str] | None = None, lenient: bool = False
     return out
 
 
+def error_kinds(gold, pred, types: Iterable[str] | None = None, examples: int = 3) -> list[tuple[str, int, list[str]]]:
+    """The strict errors grouped into kinds, most common first: ``[(kind, count, examples)]``.
+
+    A gold string another type predicted exactly is a *type confusion*; one that a same-type
+    prediction contains or is contained in is a *span* error (counted once, from the gold side);
+    other gold strings are *missed*. A prediction that overlaps no gold string of any type is
+    *not in gold*; the false positives of confusions and span errors are not counted twice."""
+    types = list(types) if types is not None else list(TYPES)
+    gold_s, pred_s = _gold_sets(gold, types), _pred_sets(pred, types)
+    kinds: dict[str, list[str]] = defaultdict(list)
+    for pid, g in gold_s.items():
+        p = pred_s.get(pid, {})
+        all_gold = {y for t in types for y in g.get(t, ())}
+        for t in types:
+            G, P = g.get(t, set()), p.get(t, set())
+            for y in sorted(G - P):
+                other = [t2 for t2 in types if t2 != t and y in p.get(t2, ())]
+                if other:
+                    kinds[f"type confusion: gold {t}, predicted {other[0]}"].append(y)
+                elif any(contains(x, y) for x in P):
+                    kinds[f"{t} span longer/shorter than gold"].append(y)
+                else:
+                    kinds[f"{t} missed"].append(y)
+            for x in sorted(P - G):
+                if not any(contains(x, y) for y in all_gold):
+                    kinds[f"{t} predicted, not in gold"].append(x)
+    ranked = sorted(kinds.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    return [(k, len(v), v[:examples]) for k, v in ranked]
+
+
 def format_scores(res: dict) -> str:
     lines = []
     for mode, r in res.items():
@@ -136,3 +170,92 @@ def format_scores(res: dict) -> str:
             lines.append(f"  {t:8s} P={v['P']:.3f} R={v['R']:.3f} F1={v['F1']:.3f} "
                          f"gold={v['n_gold']} pred={v['n_pred']}")
     return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- kg eval
+
+
+def read_jsonl(path: str | Path, needs: str, skipped: list[RecordError], required: bool = False) -> list[dict]:
+    """The JSON objects of a JSONL file that have an ``id`` and the list ``needs`` (it may be absent
+    unless ``required``); any other line is skipped and added to ``skipped`` as a
+    :class:`RecordError` naming file and line."""
+    out = []
+    try:
+        fh = open(path, encoding="utf-8")
+    except OSError as e:
+        raise InputError(f"cannot read {path}: {e.strerror}") from e
+    with fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+            except ValueError as e:
+                skipped.append(RecordError(f"not a JSON object ({e.args[0][:80]})", str(path), n))
+                continue
+            if (not isinstance(rec, dict) or "id" not in rec or (required and needs not in rec)
+                    or not isinstance(rec.get(needs, []), list)):
+                skipped.append(RecordError(f"needs an object with \"id\" and a list \"{needs}\"", str(path), n))
+                continue
+            out.append(rec)
+    return out
+
+
+def evaluate(gold: str | Path, pred: str | Path | None = None, types: Iterable[str] | None = None,
+             progress: Callable[[str], None] | None = None) -> dict:
+    """Score ``pred`` (JSONL as ``kg extract`` writes) or, without it, kg's own extraction of the gold
+    records' title + abstract against ``gold`` (JSONL ``{"id", "title", "abstract", "gold": [...]}``).
+    Returns ``{"scores", "errors", "error_kinds", "skipped": [messages], "papers": n}``."""
+    types = list(types) if types else list(TYPES)
+    unknown = [t for t in types if t not in TYPES]
+    if unknown:
+        raise InputError(f"unknown entity type(s) {', '.join(unknown)}; choose from {', '.join(TYPES)}")
+    skipped: list[RecordError] = []
+    gold_recs = read_jsonl(gold, "gold", skipped, required=True)
+    if not gold_recs:
+        raise InputError(f"{gold} has no gold records (JSONL lines like "
+                         '{"id": ..., "title": ..., "abstract": ..., "gold": [{"type": ..., "text": ...}]})')
+    if pred is not None:
+        preds = read_jsonl(pred, "entities", skipped)
+    else:
+        from .extract.pipeline import extract_papers
+        from .models import Paper
+
+        if progress:
+            progress(f"extracting {len(gold_recs)} papers from {gold} ...")
+        papers = [Paper(id=str(r["id"]), title=str(r.get("title") or ""), abstract=str(r.get("abstract") or ""))
+                  for r in gold_recs]
+        preds = list(extract_papers(papers))
+    return {"papers": len(gold_recs), "scores": score(gold_recs, preds, types),
+            "errors": errors(gold_recs, preds, types), "error_kinds": error_kinds(gold_recs, preds, types),
+            "skipped": [str(e) for e in skipped]}
+
+
+def evaluate_cli(gold, pred, types, show_errors: bool, fmt: str, emit: Callable) -> None:
+    """``kg eval``: the scores (and with ``show_errors`` the errors per paper and their kinds)."""
+    import click
+
+    res = evaluate(gold, pred, types, progress=lambda m: click.echo(m, err=True))
+    for msg in res["skipped"][:10]:
+        click.echo(f"skipped {msg}", err=True)
+    if len(res["skipped"]) > 10:
+        click.echo(f"... {len(res['skipped']) - 10} more skipped lines", err=True)
+    rows = [{"mode": mode, "type": t, "P": v["P"], "R": v["R"], "F1": v["F1"], "gold": v["n_gold"], "pred": v["n_pred"]}
+            for mode, per in res["scores"].items() for t, v in per.items()]
+    err_rows = [{"paper": pid, "error": side, "type": t, "strings": xs}
+                for pid, e in res["errors"].items() for side in ("fn", "fp") for t, xs in e[side].items()]
+    kind_rows = [{"kind": k, "count": n, "examples": ex} for k, n, ex in res["error_kinds"]]
+    if fmt == "json":
+        out = {"papers": res["papers"], "scores": res["scores"], "skipped": res["skipped"]}
+        if show_errors:
+            out |= {"errors": res["errors"], "error_kinds": kind_rows}
+        click.echo(json.dumps(out, indent=2, ensure_ascii=False))
+        return
+    emit(rows, fmt)
+    if show_errors:
+        click.echo()
+        emit(err_rows, fmt)
+        click.echo()
+        emit(kind_rows, fmt)
+    if res["skipped"]:
+        click.echo(f"{len(res['skipped'])} bad line(s) skipped", err=True)

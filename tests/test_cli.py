@@ -88,3 +88,43 @@ def test_kg_model_selects_the_ner_and_a_wrong_one_is_a_clear_error(tmp_path, mon
         r2 = run("extract", src, "-o", tmp_path / "b.jsonl", "--quiet")
         assert r.exit_code == r2.exit_code == 0
         assert (tmp_path / "a.jsonl").read_text() == (tmp_path / "b.jsonl").read_text()
+
+
+def test_eval_scores_predictions_lists_errors_and_skips_bad_lines(tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("\n".join(json.dumps(r) for r in [
+        {"id": "a", "title": "T", "abstract": "We train ResNet on ImageNet.",
+         "gold": [{"type": "Method", "text": "ResNet"}, {"type": "Dataset", "text": "ImageNet"}]},
+        {"id": "b", "title": "U", "abstract": "Top-1 accuracy.", "gold": [{"type": "Metric", "text": "top-1 accuracy"}]},
+    ]) + "\n{broken\n")
+    pred = tmp_path / "pred.jsonl"
+    pred.write_text(json.dumps({"id": "a", "entities": [{"type": "Method", "text": "ResNet"},
+                                                        {"type": "Task", "text": "ImageNet"}]}) + "\n")
+    r = CliRunner().invoke(main, ["eval", str(gold), "--pred", str(pred), "--format", "json", "--errors"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert out["papers"] == 2 and out["scores"]["strict"]["Method"]["F1"] == 1.0
+    assert out["scores"]["strict"]["micro"] == {"P": 0.5, "R": 0.333, "F1": 0.4, "n_gold": 3, "n_pred": 2}
+    [skipped] = out["skipped"]
+    assert skipped.startswith(f"{gold}:3: not a JSON object (Expecting property name")
+    assert out["errors"]["b"]["fn"] == {"Metric": ["top 1 accuracy"]}
+    kinds = {k["kind"]: k["count"] for k in out["error_kinds"]}
+    assert kinds == {"type confusion: gold Dataset, predicted Task": 1, "Metric missed": 1}
+    assert f"{gold}:3" in r.stderr
+
+
+def test_eval_without_predictions_runs_extraction(tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"id": "a", "title": "Deep residual learning",
+                                "abstract": "We evaluate on CIFAR-10 and report top-1 accuracy.",
+                                "gold": [{"type": "Dataset", "text": "CIFAR-10"}]}) + "\n")
+    r = CliRunner().invoke(main, ["eval", str(gold)])
+    assert r.exit_code == 0, r.output
+    assert "strict   Dataset  1.0" in r.stdout
+
+
+def test_eval_refuses_a_file_without_gold(tmp_path):
+    bad = tmp_path / "x.jsonl"
+    bad.write_text('{"id": "a", "title": "no gold here"}\n')
+    r = CliRunner().invoke(main, ["eval", str(bad)])
+    assert r.exit_code == 1 and "has no gold records" in r.output and "Traceback" not in r.output

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.evaluate import errors, norm, score
+from kg.evaluate import error_kinds, errors, norm, score
 
 SHARED = Path(os.environ.get("KG_SHARED") or Path(__file__).resolve().parents[2] / "shared")
 SCORER = SHARED / "eval" / "score.py"
@@ -90,3 +90,21 @@ def test_norm_and_errors():
     res = score(gold, pred)
     assert res["strict"]["Method"] == {"P": 0.5, "R": 1.0, "F1": 0.667, "n_gold": 1, "n_pred": 2}
     assert res["lenient"]["Dataset"]["F1"] == 1.0
+
+
+def test_error_kinds_count_each_mistake_once():
+    gold = [{"id": "p", "gold": [{"type": "Method", "text": "Dual Path Network"},
+                                 {"type": "Task", "text": "semantic segmentation"},
+                                 {"type": "Method", "text": "deep learning"},
+                                 {"type": "Metric", "text": "accuracy"}]}]
+    pred = [{"id": "p", "entities": [{"type": "Method", "text": "modularized Dual Path Network"},  # span
+                                     {"type": "Task", "text": "deep learning"},  # confusion
+                                     {"type": "Method", "text": "training algorithms"},  # not in gold
+                                     {"type": "Metric", "text": "accuracy"}]}]  # right
+    kinds = {k: (n, ex) for k, n, ex in error_kinds(gold, pred)}
+    assert kinds == {
+        "Method span longer/shorter than gold": (1, ["dual path network"]),
+        "type confusion: gold Method, predicted Task": (1, ["deep learning"]),
+        "Task missed": (1, ["semantic segmentation"]),
+        "Method predicted, not in gold": (1, ["training algorithm"]),
+    }
