@@ -51,7 +51,7 @@ def _run_fold(job: tuple) -> dict:
         ddocs = T.scirex_training_docs(vocab, docs, train_ids[:8], 1, full=False)
         ov = dict(overrides or {}) | ({"training.max_steps": max_steps} if max_steps else {})
         T.fit_self_trained(Path(config) if config else T.DEFAULT_CONFIG, model, tdocs, ddocs, seed, ov,
-                           work / f"fold{i}", T.unlabelled_records(silver) if silver != 0 else [], vocab)
+                           work / f"fold{i}", T.unlabelled_records(silver), vocab)
     os.environ["KG_MODEL"] = str(model)
     recs = T.abstract_records(test_ids)
     papers = [Paper(id=r["id"], title=r.get("title") or "", abstract=r.get("abstract") or "") for r in recs]

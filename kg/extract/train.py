@@ -214,9 +214,11 @@ def scierc_training_docs(vocab, mode: str = "dataset-like", files=("train.txt", 
 
 
 def unlabelled_records(n: int | None = None, path: Path | None = None) -> list[dict]:
-    """Title+abstract records without entity labels (SciTLDR), for self-training; the first ``n``."""
-    path = Path(path) if path else data_dir() / "scitldr-abstracts.jsonl"
-    recs = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    """Title+abstract records without entity labels (SciTLDR), for self-training: the first ``n``
+    (None: all; 0: none, without reading the file)."""
+    if n == 0:
+        return []
+    recs = abstract_records(path=Path(path) if path else data_dir() / "scitldr-abstracts.jsonl")
     return recs if n is None else recs[:n]
 
 
@@ -341,7 +343,7 @@ def train(output_dir: str | Path | None = None, config: str | Path | None = None
         all_ids = all_ids[:max_docs]
     records = {r["id"]: r for r in abstract_records()}
     vocab = spacy.blank("en").vocab
-    silver_recs = unlabelled_records(silver) if silver != 0 else []
+    silver_recs = unlabelled_records(silver)
     settings = {"seed": seed, "scierc": scierc, "abstract_weight": abstract_weight, "full_docs": full,
                 "overrides": ov, "config": str(config.name), "silver": len(silver_recs)}
     result: dict = {"settings": settings, "labels": list(LABELS)}
