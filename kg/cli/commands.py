@@ -212,11 +212,17 @@ def eval_(gold, pred, types, show_errors, fmt):
 @click.option("--seed", default=0, show_default=True)
 @click.option("--silver", type=int, default=None,
               help="Unlabelled SciTLDR abstracts to self-train on (default: all; 0: no self-training).")
-def train(output, seed, silver):
+@click.option("--teacher", type=click.Choice(["ensemble", "cnn"]), default="ensemble", show_default=True,
+              help="Who tags them: 3 CNN NERs + a fine-tuned MiniLM voting (needs pip install 'kg[train]'), "
+                   "or one CNN NER.")
+@click.option("--heldout/--no-heldout", default=False, show_default=True,
+              help="Also train on 80 papers and score the 20 held-out ones first (doubles the time; "
+                   "python -m kg.extract.crossval gives the cross-validated scores).")
+def train(output, seed, silver, teacher, heldout):
     """Train the statistical NER on the shared SciREX data, self-trained on SciTLDR abstracts (docs/model.md)."""
     from ..extract.train import train as run_train
 
-    result = run_train(output, seed=seed, silver=silver)
+    result = run_train(output, seed=seed, silver=silver, teacher=teacher, heldout=heldout)
     click.echo(result if isinstance(result, str) else __import__("json").dumps(result, indent=2))
 
 

@@ -24,6 +24,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from . import train as T
+from .card import model_card
 
 
 def folds(ids, k: int) -> list[list[str]]:
@@ -39,7 +40,7 @@ def _run_fold(job: tuple) -> dict:
     from ..models import Paper
     from . import pipeline as P
 
-    i, test_ids, all_ids, work, seed, max_steps, config, overrides, reuse, silver = job
+    i, test_ids, all_ids, work, seed, max_steps, config, overrides, reuse, silver, teacher = job
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     t0 = time.time()
     model = work / f"fold{i}-model"
@@ -51,7 +52,7 @@ def _run_fold(job: tuple) -> dict:
         ddocs = T.scirex_training_docs(vocab, docs, train_ids[:8], 1, full=False)
         ov = dict(overrides or {}) | ({"training.max_steps": max_steps} if max_steps else {})
         T.fit_self_trained(Path(config) if config else T.DEFAULT_CONFIG, model, tdocs, ddocs, seed, ov,
-                           work / f"fold{i}", T.unlabelled_records(silver), vocab)
+                           work / f"fold{i}", T.unlabelled_records(silver), vocab, teacher=teacher)
     os.environ["KG_MODEL"] = str(model)
     recs = T.abstract_records(test_ids)
     papers = [Paper(id=r["id"], title=r.get("title") or "", abstract=r.get("abstract") or "") for r in recs]
@@ -62,7 +63,7 @@ def _run_fold(job: tuple) -> dict:
 def cross_validate(k: int = 5, processes: int = 2, seed: int = 0, max_steps: int | None = None,
                    work_dir: str | Path | None = None, config: str | None = None,
                    max_docs: int | None = None, overrides: dict | None = None, reuse_models: bool = False,
-                   silver: int | None = None) -> dict:
+                   silver: int | None = None, teacher: str = "ensemble") -> dict:
     """Run the k folds (``processes`` at a time) and score the pooled predictions. Writes
     ``cv.json`` and ``predictions.jsonl`` into ``work_dir``; returns the cv.json content."""
     from ..evaluate import score
@@ -70,7 +71,7 @@ def cross_validate(k: int = 5, processes: int = 2, seed: int = 0, max_steps: int
     work = Path(work_dir) if work_dir else Path(tempfile.mkdtemp(prefix="kg-cv-"))
     work.mkdir(parents=True, exist_ok=True)
     all_ids = sorted(T.scirex_docs())[:max_docs] if max_docs else sorted(T.scirex_docs())
-    jobs = [(i, f, all_ids, work, seed, max_steps, config, overrides, reuse_models, silver)
+    jobs = [(i, f, all_ids, work, seed, max_steps, config, overrides, reuse_models, silver, teacher)
             for i, f in enumerate(folds(all_ids, k))]
     with get_context("fork").Pool(processes) as pool:
         runs = pool.map(_run_fold, jobs, chunksize=1)
@@ -80,7 +81,7 @@ def cross_validate(k: int = 5, processes: int = 2, seed: int = 0, max_steps: int
         "method": f"{k}-fold cross-validation over {len(all_ids)} SciREX dev papers, folds by md5(paper id) "
                   "(fold 0 = the fixed held-out split); full kg extract pipeline; NER retrained per fold",
         "settings": {"seed": seed, "max_steps": max_steps, "config": str(config or T.DEFAULT_CONFIG.name),
-                     "silver": silver},
+                     "silver": silver, "teacher": teacher if silver != 0 else None},
         "scores": score(gold, preds),
         "folds": [{"fold": r["fold"], "papers": len(r["test_ids"]), "seconds": r["train_seconds"],
                    "strict_micro_F1": score(T.abstract_records(r["test_ids"]), r["preds"])["strict"]["micro"]["F1"]}
@@ -98,7 +99,7 @@ def record(result: dict, model_dir: Path) -> None:
     scores = json.loads((model_dir / "scores.json").read_text())
     scores["crossval"] = {k: result[k] for k in ("method", "settings", "scores", "folds")}
     (model_dir / "scores.json").write_text(json.dumps(scores, indent=1) + "\n")
-    (model_dir / "README.md").write_text(T.model_card(scores))
+    (model_dir / "README.md").write_text(model_card(scores))
 
 
 if __name__ == "__main__":  # pragma: no cover
@@ -119,9 +120,11 @@ if __name__ == "__main__":  # pragma: no cover
     ap.add_argument("--record", default=None, help="model directory whose scores.json / README.md get the result")
     ap.add_argument("--silver", type=int, default=None,
                     help="unlabelled abstracts each fold self-trains on (default all, as kg train; 0: none)")
+    ap.add_argument("--teacher", default="ensemble", choices=T.TEACHERS,
+                    help="who tags the unlabelled abstracts (as kg train --teacher)")
     a = ap.parse_args()
     res = cross_validate(a.folds, a.processes, a.seed, a.max_steps, a.work_dir, a.config, a.max_docs,
-                         reuse_models=a.reuse_models, silver=a.silver)
+                         reuse_models=a.reuse_models, silver=a.silver, teacher=a.teacher)
     print(format_scores(res["scores"]))
     print(json.dumps(res["folds"], indent=1))
     if a.record:

@@ -10,9 +10,13 @@ Data (found beside the repo in ``shared/data`` or under ``$KG_SHARED/data``):
   other Material spans are left *missing* (no O supervision) so they do not teach the model that
   datasets are not entities; OtherScientificTerm and Generic become O.
 
-* Self-training (``silver``): a teacher NER fitted on the gold Docs above tags the unlabelled
-  SciTLDR abstracts (``scitldr-abstracts.jsonl``); the shipped NER is fitted on gold + these
-  silver Docs. The teacher sees only the same training papers, so held-out papers stay unseen.
+* Self-training (``silver``): a teacher fitted on the gold Docs above tags the unlabelled SciTLDR
+  abstracts (``scitldr-abstracts.jsonl``); the shipped NER is fitted on gold + these silver Docs.
+  The default ``ensemble`` teacher keeps the spans at least two of four members agree on: three CNN
+  NERs (this config, three seeds) and all-MiniLM-L6-v2 fine-tuned as a BIO tagger
+  (:mod:`kg.extract.teacher`, needs ``pip install 'kg[train]'``); ``cnn`` is one CNN NER. The
+  teacher sees only the same training papers, so held-out papers stay unseen. The student keeps
+  the small CNN architecture, so ``kg extract`` needs neither torch nor transformers.
 
 Honest evaluation: the 100 SciREX papers are split by a hash of the paper id into 80 train / 20
 held-out papers (:func:`split_ids`); held-out papers are never trained on (neither the full
@@ -37,6 +41,8 @@ from typing import Iterable
 import spacy
 from spacy.tokens import Doc, DocBin, Span
 from spacy.util import filter_spans
+
+from .card import model_card
 
 LABELS = ("Method", "Dataset", "Metric", "Task")
 HERE = Path(__file__).resolve().parent
@@ -222,24 +228,64 @@ def unlabelled_records(n: int | None = None, path: Path | None = None) -> list[d
     return recs if n is None else recs[:n]
 
 
-def silver_docs(teacher, vocab, records: list[dict], batch_size: int = 64) -> list[Doc]:
-    """Training Docs with the ``teacher`` pipeline's entities on each record's title + abstract."""
-    texts = [((r.get("title") or "") + "\n" + (r.get("abstract") or "")).strip() for r in records]
-    out = []
-    for d in teacher.pipe(texts, batch_size=batch_size):
-        doc = Doc(vocab, words=[t.text for t in d], spaces=[bool(t.whitespace_) for t in d])
-        doc.ents = [Span(doc, e.start, e.end, label=e.label_) for e in d.ents]
-        out.append(doc)
-    return out
+def silver_texts(records: list[dict]) -> list[str]:
+    """Title + abstract of each unlabelled record, as the teacher tags them."""
+    return [((r.get("title") or "") + "\n" + (r.get("abstract") or "")).strip() for r in records]
+
+
+TEACHERS = ("ensemble", "cnn")
+CNN_TEACHERS = 3  # CNN members of the ensemble teacher (seeds seed .. seed+2)
+
+
+def _fit_job(args: tuple) -> Path:
+    return _fit(*args)
+
+
+def teacher_spans(teacher: str, config: Path, train_docs: list[Doc], dev_docs: list[Doc], seed: int,
+                  overrides: dict | None, work: Path, texts: list[str], processes: int = 1,
+                  log=lambda m: None) -> list[list[tuple[int, int, str]]]:
+    """Silver entity spans of ``texts`` from a teacher fitted on ``train_docs`` only.
+
+    ``cnn``: one CNN NER with the shipped config. ``ensemble``: the spans at least two of four members
+    agree on (:mod:`kg.extract.teacher`): three CNN NERs (seeds ``seed`` .. ``seed + 2``, ``processes``
+    fitted at once) and the fine-tuned MiniLM transformer (needs ``pip install 'kg[train]'``)."""
+    from . import teacher as TE
+
+    if teacher not in TEACHERS:
+        raise ValueError(f"teacher must be one of {TEACHERS}, not {teacher!r}")
+    if teacher == "cnn":
+        m = _fit(config, work / "teacher-model", train_docs, dev_docs, seed, overrides, work / "teacher")
+        return TE.spacy_spans(spacy.load(m), texts)
+    TE.minilm_dir()  # fail before hours of fitting when the training extra is missing
+    jobs = [(config, work / f"teacher-cnn{k}-model", train_docs, dev_docs, seed + k, overrides,
+             work / f"teacher-cnn{k}") for k in range(CNN_TEACHERS)]
+    log(f"ensemble teacher: fitting {CNN_TEACHERS} CNN NERs ({processes} at a time)")
+    if processes > 1:
+        from multiprocessing import get_context
+
+        with get_context("fork").Pool(min(processes, len(jobs))) as pool:
+            cnns = pool.map(_fit_job, jobs, chunksize=1)
+    else:
+        cnns = [_fit(*job) for job in jobs]
+    members = [TE.spacy_spans(spacy.load(m), texts) for m in cnns]
+    log("ensemble teacher: fine-tuning the transformer")
+    tr = TE.fit_transformer(train_docs, work / "teacher-transformer", seed=seed, threads=processes, log=log)
+    members.append(TE.TransformerNER(tr, threads=processes).spans(texts))
+    return TE.vote(members, min_votes=2)
 
 
 def fit_self_trained(config: Path, out: Path, train_docs: list[Doc], dev_docs: list[Doc], seed: int,
-                     overrides: dict | None, work: Path, silver: list[dict], vocab) -> int:
-    """Fit the NER into ``out``; with ``silver`` records, first fit a teacher on ``train_docs``, tag
-    the records with it and fit on gold + silver Docs. Returns the number of training Docs."""
+                     overrides: dict | None, work: Path, silver: list[dict], vocab, teacher: str = "ensemble",
+                     processes: int = 1, log=lambda m: None) -> int:
+    """Fit the NER into ``out``; with ``silver`` records, first let a teacher fitted on ``train_docs``
+    tag them (:func:`teacher_spans`) and fit on gold + silver Docs. Returns the number of training Docs."""
     if silver:
-        teacher = _fit(config, work / "teacher-model", train_docs, dev_docs, seed, overrides, work / "teacher")
-        train_docs = train_docs + silver_docs(spacy.load(teacher), vocab, silver)
+        texts = silver_texts(silver)
+        spans = teacher_spans(teacher, config, train_docs, dev_docs, seed, overrides, work, texts,
+                              processes=processes, log=log)
+        from .teacher import silver_docs
+
+        train_docs = train_docs + silver_docs(vocab, texts, spans)
         random.Random(seed).shuffle(train_docs)
     _fit(config, out, train_docs, dev_docs, seed, overrides, work)
     return len(train_docs)
@@ -322,13 +368,15 @@ def train(output_dir: str | Path | None = None, config: str | Path | None = None
           scierc: str = "none", abstract_weight: int = 3, heldout: bool | dict = True,
           n_test: int = 20, max_steps: int | None = None, max_docs: int | None = None,
           full: bool = True, overrides: dict | None = None, work_dir: str | Path | None = None,
-          final: bool = True, verbose: bool = True, silver: int | None = None) -> dict:
+          final: bool = True, verbose: bool = True, silver: int | None = None, teacher: str = "ensemble",
+          processes: int = 2) -> dict:
     """Train the NER; write the pipeline, ``scores.json`` and a model-card ``README.md``.
 
     heldout: True -> first train on the 80 train papers and score the 20 held-out abstracts
     (2 trainings); a dict -> reuse those held-out scores (from a previous run); False -> skip.
     max_docs limits the SciREX papers (for quick tests). silver: how many unlabelled SciTLDR abstracts
-    to self-train on (None: all, 0: no self-training). Returns the scores dict.
+    to self-train on (None: all, 0: no self-training); teacher: who tags them (:func:`teacher_spans`);
+    processes: CNN teacher fits at once (and the transformer's threads). Returns the scores dict.
     """
     t_start = time.time()
     output_dir = Path(output_dir) if output_dir else DEFAULT_OUTPUT
@@ -345,7 +393,8 @@ def train(output_dir: str | Path | None = None, config: str | Path | None = None
     vocab = spacy.blank("en").vocab
     silver_recs = unlabelled_records(silver)
     settings = {"seed": seed, "scierc": scierc, "abstract_weight": abstract_weight, "full_docs": full,
-                "overrides": ov, "config": str(config.name), "silver": len(silver_recs)}
+                "overrides": ov, "config": str(config.name), "silver": len(silver_recs),
+                "teacher": teacher if silver_recs else None}
     result: dict = {"settings": settings, "labels": list(LABELS)}
 
     def log(msg):
@@ -360,7 +409,8 @@ def train(output_dir: str | Path | None = None, config: str | Path | None = None
         tdocs = build_training_docs(vocab, docs, tr_ids, scierc, abstract_weight, full, seed)
         ddocs = scirex_training_docs(vocab, docs, tr_ids[:8], 1, full=False)
         m = work / "heldout-model"
-        fit_self_trained(config, m, tdocs, ddocs, seed, ov, work / "heldout", silver_recs, vocab)
+        fit_self_trained(config, m, tdocs, ddocs, seed, ov, work / "heldout", silver_recs, vocab, teacher,
+                         processes, log)
         nlp = spacy.load(m)
         recs = [records[i] for i in te_ids if i in records]
         preds = predict(nlp, recs)
@@ -381,7 +431,8 @@ def train(output_dir: str | Path | None = None, config: str | Path | None = None
     t0 = time.time()
     tdocs = build_training_docs(vocab, docs, all_ids, scierc, abstract_weight, full, seed)
     ddocs = scirex_training_docs(vocab, docs, all_ids[:8], 1, full=False)
-    n_docs = fit_self_trained(config, output_dir, tdocs, ddocs, seed, ov, work / "final", silver_recs, vocab)
+    n_docs = fit_self_trained(config, output_dir, tdocs, ddocs, seed, ov, work / "final", silver_recs, vocab,
+                              teacher, processes, log)
     result["final"] = {"n_train_papers": len(all_ids), "n_train_docs": n_docs,
                        "train_seconds": round(time.time() - t0, 1)}
     shutil.copy(config, output_dir / "ner.cfg")
@@ -397,74 +448,6 @@ def train(output_dir: str | Path | None = None, config: str | Path | None = None
     return result
 
 
-def _scierc_line(mode: str) -> str:
-    if mode == "none":
-        return "* SciERC: not used (setting `none`: it did not help on the held-out papers)."
-    how = {"all": "all Material -> Dataset",
-           "dataset-like": "Material -> Dataset only for dataset-like names, other Material unannotated (missing)",
-           "drop": "Material unannotated (missing)"}.get(mode, mode)
-    return (f"* SciERC train+dev (CoNLL IO tags), setting `{mode}`: Method/Task/Metric kept, {how};\n"
-            "  OtherScientificTerm and Generic -> O.")
-
-
-def model_card(res: dict) -> str:
-    s = res["settings"]
-    lines = [
-        "# kg NER model",
-        "",
-        "spaCy pipeline (`spacy.blank(\"en\")` tokenizer + `tok2vec` + `ner`), CNN tok2vec trained from",
-        "scratch (no pretrained vectors, no transformer). Load with `spacy.load(path)`; only spaCy needed.",
-        f"Entity labels: {', '.join(res['labels'])}.",
-        "",
-        "## Data",
-        "",
-        "* SciREX (100 dev papers, `shared/data/scirex-dev-docs`): all sentences of the full documents,",
-        f"  Material -> Dataset; the title+abstract part added {s['abstract_weight']}x (full docs: {s['full_docs']}).",
-        _scierc_line(s["scierc"]),
-        (f"* Self-training: {s['silver']} unlabelled SciTLDR abstracts tagged by a teacher NER fitted on the same\n"
-         "  gold data, added as silver training Docs." if s.get("silver") else "* No self-training."),
-        f"* Config `ner.cfg` (copied here), seed {s['seed']}, overrides {s['overrides']}.",
-        "",
-    ]
-    h = res.get("heldout")
-    if h:
-        lines += [
-            "## Held-out scores (official scorer definitions)",
-            "",
-            f"Split: {h['split']}; trained on {h['n_train_papers']} papers, scored on the held-out",
-            f"papers' title+abstract records ({len(h['test_ids'])} papers). Held-out training took {h['train_seconds']} s.",
-            "",
-            "| type | strict P | strict R | strict F1 | lenient P | lenient R | lenient F1 | gold |",
-            "| --- | --- | --- | --- | --- | --- | --- | --- |",
-        ]
-        for t in list(res["labels"]) + ["micro"]:
-            a, b = h["scores"]["strict"][t], h["scores"]["lenient"][t]
-            lines.append(f"| {t} | {a['P']:.3f} | {a['R']:.3f} | {a['F1']:.3f} | {b['P']:.3f} | {b['R']:.3f} "
-                         f"| {b['F1']:.3f} | {a['n_gold']} |")
-        lines.append("")
-    cv = res.get("crossval")
-    if cv:
-        lines += ["## Cross-validation of the whole `kg extract` pipeline", "", f"{cv['method']}.", "",
-                  "| type | strict P | strict R | strict F1 | lenient F1 | gold |", "| --- | --- | --- | --- | --- | --- |"]
-        for t in list(res["labels"]) + ["micro"]:
-            a, b = cv["scores"]["strict"][t], cv["scores"]["lenient"][t]
-            lines.append(f"| {t} | {a['P']:.3f} | {a['R']:.3f} | {a['F1']:.3f} | {b['F1']:.3f} | {a['n_gold']} |")
-        lines += ["", "Per fold (strict micro F1): " + ", ".join(f"{f['strict_micro_F1']:.3f}" for f in cv["folds"]) + ".", ""]
-    f = res["final"]
-    lines += [
-        "## Shipped model",
-        "",
-        f"Trained on all {f['n_train_papers']} SciREX papers{'' if s['scierc'] == 'none' else ' + SciERC'} "
-        f"({f['n_train_docs']} training Docs) in",
-        f"{f['train_seconds']} s on CPU. Size {f['size_bytes'] / 1e6:.1f} MB. NER speed "
-        f"{f['ner_abstracts_per_s_1proc']} abstracts/s (one process, title+abstract per doc).",
-        "",
-        "Rebuild: `kg train` (or `make model`), see `docs/model.md`.",
-        "",
-    ]
-    return "\n".join(lines)
-
-
 if __name__ == "__main__":  # pragma: no cover
     import argparse
 
@@ -476,6 +459,7 @@ if __name__ == "__main__":  # pragma: no cover
     ap.add_argument("--abstract-weight", type=int, default=3)
     ap.add_argument("--max-steps", type=int, default=None)
     ap.add_argument("--silver", type=int, default=None, help="unlabelled abstracts to self-train on (0: none)")
+    ap.add_argument("--teacher", default="ensemble", choices=TEACHERS)
     ap.add_argument("--no-heldout", action="store_true")
     ap.add_argument("--heldout-only", action="store_true")
     ap.add_argument("--work-dir", default=None)
@@ -484,5 +468,6 @@ if __name__ == "__main__":  # pragma: no cover
     a = ap.parse_args()
     ho = json.loads(Path(a.heldout_from).read_text())["heldout"] if a.heldout_from else not a.no_heldout
     r = train(a.output, a.config, a.seed, a.scierc, a.abstract_weight, heldout=ho,
-              max_steps=a.max_steps, work_dir=a.work_dir, final=not a.heldout_only, silver=a.silver)
+              max_steps=a.max_steps, work_dir=a.work_dir, final=not a.heldout_only, silver=a.silver,
+              teacher=a.teacher)
     print(json.dumps(r.get("heldout", {}).get("scores", {}), indent=1))
