@@ -63,6 +63,8 @@ def model_card(res: dict) -> str:
             a, b = cv["scores"]["strict"][t], cv["scores"]["lenient"][t]
             lines.append(f"| {t} | {a['P']:.3f} | {a['R']:.3f} | {a['F1']:.3f} | {b['F1']:.3f} | {a['n_gold']} |")
         lines += ["", "Per fold (strict micro F1): " + ", ".join(f"{f['strict_micro_F1']:.3f}" for f in cv["folds"]) + ".", ""]
+        if cv.get("note"):
+            lines += [cv["note"], ""]
     f = res["final"]
     lines += [
         "## Shipped model",

@@ -97,7 +97,7 @@ def cross_validate(k: int = 5, processes: int = 2, seed: int = 0, max_steps: int
 def record(result: dict, model_dir: Path) -> None:
     """Add a cross-validation result to a trained model's scores.json and regenerate its model card."""
     scores = json.loads((model_dir / "scores.json").read_text())
-    scores["crossval"] = {k: result[k] for k in ("method", "settings", "scores", "folds")}
+    scores["crossval"] = {k: result[k] for k in ("method", "settings", "scores", "folds", "note") if k in result}
     (model_dir / "scores.json").write_text(json.dumps(scores, indent=1) + "\n")
     (model_dir / "README.md").write_text(model_card(scores))
 
