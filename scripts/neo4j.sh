@@ -12,7 +12,9 @@
 #
 # Environment: NEO4J_PASSWORD (default kg-dev-password, >= 8 chars), NEO4J_VERSION (default below),
 # NEO4J_HEAP (default 1g), NEO4J_PAGECACHE (default 1g), NEO4J_START_TIMEOUT seconds (default 120),
-# KG_NEO4J_DIR (default <repo>/.neo4j), NEO4J_LIB (default $KG_NEO4J_DIR/lib). Needs Java 17+ and, for the first fetch only, mvn.
+# KG_NEO4J_DIR (default <repo>/.neo4j), NEO4J_LIB (default $KG_NEO4J_DIR/lib), KG_IMPORT_JAVA_OPTS (JVM options
+# of `import`; default -XX:+UseSerialGC on machines with <= 2 CPUs, see import_csv). Needs Java 17+ and, for the
+# first fetch only, mvn.
 # Listens on 127.0.0.1 only: Bolt 7687, HTTP 7474 (Browser at http://127.0.0.1:7474/browser/).
 set -euo pipefail
 
@@ -261,7 +263,16 @@ import_csv() {
   say "importing $dir into the database neo4j in $DATA_DIR ..."
   # AdminTool directly: the Neo4jAdminBoot launcher starts a second JVM first (~9 s more here).
   # kg's CSV has no multi-line values, so the parser runs in parallel (--multiline-fields=false).
-  NEO4J_HOME="$HOME_DIR" NEO4J_CONF="$CONF_DIR" "$JAVA" -cp "$LIB/*" org.neo4j.cli.AdminTool "${args[@]}"
+  # On <= 2 CPUs the serial collector: G1's concurrent threads compete with the importer's two workers
+  # (1.13M relationships: 10.4-13.5 s wall against 13.5-17.6 s with G1, docs/scale.md). More CPUs: JVM default.
+  local jopts
+  if [ -n "${KG_IMPORT_JAVA_OPTS+set}" ]; then
+    jopts="$KG_IMPORT_JAVA_OPTS"
+  elif [ "$(nproc 2>/dev/null || echo 4)" -le 2 ]; then
+    jopts="-XX:+UseSerialGC"
+  fi
+  # shellcheck disable=SC2086  # jopts is a list of JVM options
+  NEO4J_HOME="$HOME_DIR" NEO4J_CONF="$CONF_DIR" "$JAVA" $jopts -cp "$LIB/*" org.neo4j.cli.AdminTool "${args[@]}"
 }
 
 case "${1:-}" in
