@@ -73,3 +73,15 @@ def test_import_refuses_a_directory_that_is_not_a_csv_export(jars, tmp_path):
                           env=env, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 1
     assert "kg export --format csv" in proc.stderr
+
+
+def test_import_passes_kg_import_java_opts_to_the_jvm(jars, sample_graph, tmp_path):
+    """The importer's JVM options come from KG_IMPORT_JAVA_OPTS when it is set (the serial-GC default on
+    small machines is only a default): an unknown option makes the JVM refuse to start."""
+    export(sample_graph, "csv", str(tmp_path / "csv"))
+    env = {**os.environ, "KG_NEO4J_DIR": str(tmp_path / "home"), "NEO4J_LIB": str(jars),
+           "KG_IMPORT_JAVA_OPTS": "-XX:+KgNoSuchOption"}
+    proc = subprocess.run(["bash", str(ROOT / "scripts" / "neo4j.sh"), "import", str(tmp_path / "csv")],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode != 0
+    assert "KgNoSuchOption" in proc.stdout + proc.stderr
