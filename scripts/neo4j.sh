@@ -264,7 +264,8 @@ import_csv() {
   # AdminTool directly: the Neo4jAdminBoot launcher starts a second JVM first (~9 s more here).
   # kg's CSV has no multi-line values, so the parser runs in parallel (--multiline-fields=false).
   # On <= 2 CPUs the serial collector: G1's concurrent threads compete with the importer's two workers
-  # (1.13M relationships: 10.4-13.5 s wall against 13.5-17.6 s with G1, docs/scale.md). More CPUs: JVM default.
+  # (1.13M relationships, 7 interleaved runs each: median 12.6 s wall against 15.1 s with G1, docs/scale.md).
+  # More CPUs: the JVM default.
   local jopts
   if [ -n "${KG_IMPORT_JAVA_OPTS+set}" ]; then
     jopts="$KG_IMPORT_JAVA_OPTS"
