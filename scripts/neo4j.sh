@@ -266,7 +266,7 @@ import_csv() {
   # On <= 2 CPUs the serial collector: G1's concurrent threads compete with the importer's two workers
   # (1.13M relationships, 7 interleaved runs each: median 12.6 s wall against 15.1 s with G1, docs/scale.md).
   # More CPUs: the JVM default.
-  local jopts
+  local jopts=""
   if [ -n "${KG_IMPORT_JAVA_OPTS+set}" ]; then
     jopts="$KG_IMPORT_JAVA_OPTS"
   elif [ "$(nproc 2>/dev/null || echo 4)" -le 2 ]; then

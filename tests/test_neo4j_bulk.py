@@ -85,3 +85,19 @@ def test_import_passes_kg_import_java_opts_to_the_jvm(jars, sample_graph, tmp_pa
                           env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode != 0
     assert "KgNoSuchOption" in proc.stdout + proc.stderr
+
+
+def test_import_works_on_a_machine_with_more_cpus(jars, sample_graph, tmp_path):
+    """Above 2 CPUs the JVM keeps its default collector (no options at all); a fake `nproc` says 8."""
+    export(sample_graph, "csv", str(tmp_path / "csv"))
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "nproc").write_text("#!/bin/sh\necho 8\n")
+    (bin_dir / "nproc").chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if k != "KG_IMPORT_JAVA_OPTS"}
+    env.update({"KG_NEO4J_DIR": str(tmp_path / "home"), "NEO4J_LIB": str(jars),
+                "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"})
+    proc = subprocess.run(["bash", str(ROOT / "scripts" / "neo4j.sh"), "import", str(tmp_path / "csv")],
+                          env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert "IMPORT DONE" in proc.stdout
