@@ -159,3 +159,33 @@ def test_the_ner_mention_around_one_lexicon_hit_wins_but_a_merged_list_does_not(
     assert ("Method", "ResNet model", "ResNet") in got and ("Method", "deep CNN", "deep CNN") in got
     assert ("Dataset", "ImageNet-1K", "ImageNet") in got and ("Dataset", "ILSVRC-2012", "ImageNet") in got
     assert not any(" and " in e["text"] for e in rec["entities"] if e["type"] == "Dataset")
+
+
+def _resolve(text: str, ner: list[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Run the resolver on a Doc whose NER output is given: (label, surface) pairs."""
+    import spacy
+    from spacy.tokens import Span
+
+    from kg.extract.resolve import Resolver
+
+    doc = spacy.blank("en")(text)
+    spans = []
+    for label, surface in ner:
+        start = text.index(surface)
+        spans.append(doc.char_span(start, start + len(surface), label=label))
+    doc.ents = [s for s in spans if isinstance(s, Span)]
+    assert len(doc.ents) == len(ner)
+    Resolver("kg_resolver")(doc)
+    return {(m.type, m.text) for m in doc._.kg_mentions}
+
+
+def test_an_ner_method_named_by_what_is_done_is_a_task():
+    """A phrase ending in a task head noun ("translation", "verification", "the X task") names a task; method
+    heads and ambiguous heads ("maximum likelihood estimation") keep the NER's type."""
+    text = ("We apply the Transformer to machine translation and speaker verification, "
+            "and train it by maximum likelihood estimation on the parsing tasks.")
+    got = _resolve(text, [("Method", "Transformer"), ("Method", "machine translation"),
+                          ("Method", "speaker verification"), ("Method", "maximum likelihood estimation"),
+                          ("Method", "parsing tasks")])
+    assert got == {("Method", "Transformer"), ("Task", "machine translation"), ("Task", "speaker verification"),
+                   ("Method", "maximum likelihood estimation"), ("Task", "parsing tasks")}

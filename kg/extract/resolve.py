@@ -61,6 +61,13 @@ def _listed(text: str, wordlist: str) -> bool:
     return entity_key(text) in load_wordlist(wordlist)
 
 
+@lru_cache(maxsize=1 << 12)
+def _task_head(word: str) -> bool:
+    """``word`` (lower case) ends a task name (data/task_heads.txt, plurals included)."""
+    heads = load_wordlist("task_heads.txt")
+    return word in heads or (word.endswith("s") and word[:-1] in heads)
+
+
 WORDISH = re.compile(r"[\w-]")
 
 
@@ -89,7 +96,10 @@ class Resolver:
         for ent in doc.ents:
             if ent.label_ in ENTITY_TYPES:
                 start, end = ent.start_char, ent.end_char  # text[start:end] == ent.text, built faster
-                found.append(Mention(ent.label_, text[start:end], start, end,
+                label = ent.label_
+                if label == "Method" and _task_head(ent[-1].lower_):
+                    label = "Task"  # "machine translation", "speaker verification": named by what is done
+                found.append(Mention(label, text[start:end], start, end,
                                      confidence=self.ner_confidence, component="ner"))
         found.extend(self._acronym_mentions(doc, found))
         kept = self._drop_nested_lexicon_hits(self._dedupe(found))
