@@ -189,3 +189,10 @@ def test_an_ner_method_named_by_what_is_done_is_a_task():
                           ("Method", "parsing tasks")])
     assert got == {("Method", "Transformer"), ("Task", "machine translation"), ("Task", "speaker verification"),
                    ("Method", "maximum likelihood estimation"), ("Task", "parsing tasks")}
+
+
+def test_a_metric_unit_belongs_to_the_mention_but_not_to_the_name():
+    rec = extract_one("", "Our model improves over the baseline by 2.1 BLEU points on WMT 2014 English-German "
+                          "and reaches a BLEU of 41.0 on English-French.")
+    bleu = [(e["text"], e["name"]) for e in rec["entities"] if e["type"] == "Metric"]
+    assert ("BLEU points", "BLEU") in bleu and ("BLEU", "BLEU") in bleu

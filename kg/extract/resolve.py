@@ -22,6 +22,9 @@ DATASET_SUFFIX = re.compile(rf"\s+{_DATASET_NOUN}$", re.I)  # stripped from cano
 # "the LFW dataset", "the 300W benchmark": the mention includes the head noun (SciREX marks it so in 27
 # of the 41 dev abstracts that have one); the canonical name stays without it (canonical_name)
 DATASET_HEAD = re.compile(rf"[ -]{_DATASET_NOUN}\b", re.I)
+# "2.0 BLEU points", "+1.1 F1 points": the unit belongs to the Metric mention (SciREX marks all 4 such
+# mentions of the dev abstracts so); the canonical name stays "BLEU"
+METRIC_UNIT = re.compile(r" points?\b", re.I)
 LEADING = re.compile(r"^(?:the|a|an|our|their|its)\s+", re.I)
 # generic head words: an NER mention "X network" around the lexicon hit X keeps X's canonical name
 HEAD_NOUNS = frozenset("network networks model models architecture architectures method approach algorithm "
@@ -114,6 +117,9 @@ class Resolver:
                 m.name = canonical_name(m.type, m.text)
             if m.type == "Dataset" and (head := DATASET_HEAD.match(text, m.end)):
                 m.end = head.end()  # the name (above) stays without the head noun
+                m.text = text[m.start:m.end]
+            elif m.type == "Metric" and (unit := METRIC_UNIT.match(text, m.end)):
+                m.end = unit.end()
                 m.text = text[m.start:m.end]
             if is_generic(m):
                 m.generic = True
