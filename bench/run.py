@@ -335,7 +335,7 @@ def neo4j_figures(store: Path, per_row_n: int) -> dict:
                                      "(schema + nodes + relationships)"}
         # the same graph again: every relationship now exists, as for the per-row loop that follows, and the
         # server is warm, so the ratio compares the same work (on a freshly started, empty server the first
-        # load above ran at 9.1k rels/s in the 03:02 run against 34-45k on a warm one)
+        # load above ran at 9.1k rels/s in the 03:02 run against 19-45k where the graph was already loaded)
         log("load_graph again (every relationship exists now, as for the per-row loop)")
         again = load_graph(g, conn, batch_size=5000, progress=None)
         out["load_graph_again"] = {"rels": rels, "rels_seconds": again["rels_seconds"],
