@@ -25,6 +25,7 @@ DATASET_HEAD = re.compile(rf"[ -]{_DATASET_NOUN}\b", re.I)
 # "2.0 BLEU points", "+1.1 F1 points": the unit belongs to the Metric mention (SciREX marks all 4 such
 # mentions of the dev abstracts so); the canonical name stays "BLEU"
 METRIC_UNIT = re.compile(r" points?\b", re.I)
+TRAILING = {"Dataset": DATASET_HEAD, "Metric": METRIC_UNIT}  # words that join the mention, not the name
 LEADING = re.compile(r"^(?:the|a|an|our|their|its)\s+", re.I)
 # generic head words: an NER mention "X network" around the lexicon hit X keeps X's canonical name
 HEAD_NOUNS = frozenset("network networks model models architecture architectures method approach algorithm "
@@ -64,11 +65,9 @@ def _listed(text: str, wordlist: str) -> bool:
     return entity_key(text) in load_wordlist(wordlist)
 
 
-@lru_cache(maxsize=1 << 12)
 def _task_head(word: str) -> bool:
     """``word`` (lower case) ends a task name (data/task_heads.txt, plurals included)."""
-    heads = load_wordlist("task_heads.txt")
-    return word in heads or (word.endswith("s") and word[:-1] in heads)
+    return _listed(word, "task_heads.txt") or (word.endswith("s") and _listed(word[:-1], "task_heads.txt"))
 
 
 WORDISH = re.compile(r"[\w-]")
@@ -115,11 +114,8 @@ class Resolver:
                 continue  # "speed", "robustness": a quality, not a metric
             if not m.name:
                 m.name = canonical_name(m.type, m.text)
-            if m.type == "Dataset" and (head := DATASET_HEAD.match(text, m.end)):
-                m.end = head.end()  # the name (above) stays without the head noun
-                m.text = text[m.start:m.end]
-            elif m.type == "Metric" and (unit := METRIC_UNIT.match(text, m.end)):
-                m.end = unit.end()
+            if (tail := TRAILING.get(m.type)) and (hit := tail.match(text, m.end)):
+                m.end = hit.end()  # the name (above) stays without the head noun / unit
                 m.text = text[m.start:m.end]
             if is_generic(m):
                 m.generic = True
