@@ -73,6 +73,10 @@ POSITIVE = [
     ("over a cluster of NVIDIA Titan X, Tesla K40c and GTX 1080 GPUs",
      [("GTX Titan X", None, None, None), ("K40", None, None, None), ("GTX 1080", None, None, None)]),
     ("We implement the DPNs using MXNet on a cluster with 40 K80 graphic cards.", [("K80", 40, None, None)]),
+    # hyphenated counts: number words and "single" too; the count is of GPUs whatever noun follows
+    ("speed with both one-GPU and two-GPU configurations", [("GPU", 1, None, None), ("GPU", 2, None, None)]),
+    ("Gorila DQN outperformed single-GPU DQN on 41 games", [("GPU", 1, None, None)]),
+    ("takes 32 hours in our synchronized 8-GPU implementation", [("GPU", 8, None, None)]),
 ]
 
 NEGATIVE = [
@@ -99,6 +103,8 @@ NEGATIVE = [
     "Table 4 shows results for ResNet-50 and A10 is the baseline id.",
     "assigning computation on each probing point to one GPU thread",
     "These numbers are reported using a single CPU thread.",
+    "We use 2 GPU implementations of the kernel.",
+    "a-GPU is not a count",
 ]
 
 

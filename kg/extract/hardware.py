@@ -200,9 +200,10 @@ def _counts_before(text: str, start: int, plural: bool):
     hyphen = bool(m.group("x")) and m.group("x").strip() == "-"
     if m.group("single"):
         word = m.group("single").lower().split()[-1]
-        if plural or hyphen or (word in ("a", "an") and m.group("list")):
+        # "single-GPU" is a count, "a-GPU" is not
+        if plural or (hyphen and word in ("a", "an")) or (word in ("a", "an") and m.group("list")):
             return [], False, False
-        return [(1, offset + m.start("single"))], False, False
+        return [(1, offset + m.start("single"))], False, hyphen
     out = []
     if m.group("list"):
         for nm in _LIST_NUM.finditer(m.group("list")):
@@ -331,18 +332,17 @@ def find_hardware(text: str) -> list[Mention]:
         am = _AMOUNT_SUFFIX.match(text[end:])
         if text[end:end + 1] == "-" and not am:  # "GPU-enabled", "GPU-accelerated"
             continue
-        if not am and _NOT_A_DEVICE.match(text, end):  # "one GPU thread", "a single CPU thread"
-            continue
         counts, x, hyphen = _counts_before(text, start, plural)
         if not counts:
+            continue
+        # "one GPU thread", "a single CPU thread"; but "an 8-GPU implementation" counts GPUs
+        if not am and not hyphen and _NOT_A_DEVICE.match(text, end):
             continue
         if not am and re.search(r"\ban?\s*$", text[max(0, start - 4):start], re.IGNORECASE):
             continue  # "on a GPU": generic, no count
         if not am:
             # singular "GPU" with a count > 1 only as "8-GPU" / "8x GPU" ("two GPU clusters" is not 2 GPUs)
             if not plural and not pl and not (hyphen or x) and any(c != 1 for c, _ in counts):
-                continue
-            if hyphen and not re.search(r"\d-$", text[:start]):
                 continue
         _emit(text, out, start, end, kind, kind.lower(), vendor, 0.8, count_unit, taken, plural)
 
