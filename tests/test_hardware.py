@@ -77,6 +77,11 @@ POSITIVE = [
     ("speed with both one-GPU and two-GPU configurations", [("GPU", 1, None, None), ("GPU", 2, None, None)]),
     ("Gorila DQN outperformed single-GPU DQN on 41 games", [("GPU", 1, None, None)]),
     ("takes 32 hours in our synchronized 8-GPU implementation", [("GPU", 8, None, None)]),
+    # the article right before a generic device the work runs on: one device
+    ("Our models can run at about 200ms per frame on a GPU.", [("GPU", 1, None, None)]),
+    ("training takes less than 2 minutes on a CPU of a desktop PC", [("CPU", 1, None, None)]),
+    ("Latency is measured using an NVIDIA GPU.", [("GPU", 1, None, None)]),
+    ("it takes a second to process an image on a GPU Titan X", [("GTX Titan X", 1, None, None)]),
 ]
 
 NEGATIVE = [
@@ -105,6 +110,13 @@ NEGATIVE = [
     "These numbers are reported using a single CPU thread.",
     "We use 2 GPU implementations of the kernel.",
     "a-GPU is not a count",
+    "A3C is an on-policy algorithm, and does not use a GPU nor a replay buffer.",
+    "it takes several seconds even a GPU is used",
+    "It can be trained without a GPU.",
+    "We provide a GPU implementation of the layer.",
+    "The search runs on a GPU cluster.",
+    "a CPU time of 3 s per image",
+    "Every year we get more computational power (a newer and faster GPU).",
 ]
 
 

@@ -10,8 +10,10 @@ What is found
   (T4, L4, A10, M1 ... marked ``strict`` in the TSV) need context: a vendor word before, a device
   noun after (GPU/chip/card ...), a memory suffix ("-24GB") or an "8x" prefix.
 * Generic "GPU"/"TPU"/"CPU" only with a count or a compute amount attached ("8 GPUs",
-  "a single GPU", "an 8-GPU node", "800 Cloud TPUs", "64 CPU cores", "1,000 GPU hours");
-  canonical name "GPU"/"TPU"/"CPU". A bare "GPU" ("GPU memory usage") is never a mention.
+  "a single GPU", "an 8-GPU node", "800 Cloud TPUs", "64 CPU cores", "1,000 GPU hours"), or with
+  the article right before it when the work runs on it ("5 fps on a GPU"; not "even on a GPU",
+  "does not use a GPU", "a GPU implementation"); canonical name "GPU"/"TPU"/"CPU". A bare "GPU"
+  ("GPU memory usage", "on the GPU", "multiple GPUs") is never a mention.
 
 Attributes (``Mention.attrs``)
 ------------------------------
@@ -61,7 +63,7 @@ _WORD = (r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?![\d,])|\d+\^\d+|\d+(?:\.\d+)?)"
 _NUM = (rf"(?:(?<![\w.,^/])(?<![A-Za-z]-){_DIGITS}(?:\s*(?:hundred|thousand|million|billion)\b|[kKM]\b)?"
         rf"|\b{_WORD}\b(?:\s+(?:hundred|thousand|million|billion)\b)?)")
-_SINGLE = r"(?:\ba\s+single|\bsingle|\ban?)"  # bare "a"/"an" = 1 for named devices only
+_SINGLE = r"(?:\ba\s+single|\bsingle|\ban?)"  # bare "a"/"an" = 1 (generic devices: see _one_by_article)
 
 # "... 16 and 2,048 " / "8x " / "a single " right before the device (anchored at the end).
 _PREFIX = re.compile(
@@ -75,8 +77,9 @@ _AMOUNT_SUFFIX = re.compile(r"^[\s-]*(?:(?P<dev>GPU|TPU|CPU|chip|core|device)[\s
 _MACHINE_SUFFIX = re.compile(r"^[\s-]+(?:nodes?|servers?|machines?|clusters?|instances?|hosts?|workers?|pods?)\b",
                              re.IGNORECASE)
 
+# words that may precede a device name and belong to its mention; "GPU" for "on a GPU Titan X"
 _VENDOR_WORDS = (r"NVIDIA|Nvidia|Tesla|GeForce|Quadro|Google|Cloud|AMD|Radeon|Instinct|Intel|Habana|Apple|AWS|"
-                 r"Amazon|Huawei|Qualcomm|Graphcore|Cerebras")
+                 r"Amazon|Huawei|Qualcomm|Graphcore|Cerebras|GPU")
 _NOUN = r"(?:GPU|TPU|chip|card|accelerator|device|core|processor|IPU|SoC|laptop|MacBook)s?"
 _MEM = r"(?:[\s-]*\(?\d{1,3}\s?(?:GB|G)\)?(?![\w])|[\s-](?:SXM\d?|PCIe|NVLink)(?![\w]))"
 
@@ -88,6 +91,14 @@ _GENERIC = re.compile(
 # after a generic GPU/CPU word: the count is of something else ("one GPU thread", "2 CPU kernels")
 _NOT_A_DEVICE = re.compile(r"\s+(?:threads?|kernels?|processes|process|streams?|workers?|implementations?)\b",
                            re.IGNORECASE)
+# "a GPU <noun>": the article belongs to the noun ("a GPU implementation", "a CPU time of 3 s")
+_MODIFIED_NOUN = re.compile(
+    r"\s+(?:memory|version|implementation|framework|library|backend|kernel|code|port|mode|architecture|farm|"
+    r"programs?|programming|computing|computation|resources?|budget|time|utilization|friendly|unfriendly|"
+    r"hardware|platform|setting|environment|solution|speedup|baseline)\b",
+    re.IGNORECASE)
+# "even on a GPU", "does not use a GPU", "without a GPU": a device the work does not run on
+_NOT_RUN_ON = re.compile(r"\b(?:even|not|without|nor|no)\b(?:\s+\w+){0,2}\s*$", re.IGNORECASE)
 # bare TPU slice: "a v3-8 pod", "v4-128 slice"
 _SLICE = re.compile(r"(?<![\w-])v(?P<ver>[2-6][ep]?)-(?P<n>\d+)(?=\s+(?:TPU|TPUs|pods?|slices?|Pods?)\b)")
 
@@ -265,6 +276,16 @@ def _emit(text, out, start, end, name, typ, vendor, conf, count_unit, taken, plu
     return emitted
 
 
+def _one_by_article(text: str, start: int, end: int) -> bool:
+    """'a GPU' right before ``start`` is one device the work runs on ("5 fps on a GPU", "using an
+    NVIDIA GPU"), unless the article belongs to a noun after it or the frame is negated/hypothetical."""
+    if _MODIFIED_NOUN.match(text, end) or _MACHINE_SUFFIX.match(text[end:]):
+        return False
+    article = re.search(r"\ban?\s*$", text[max(0, start - 4):start], re.IGNORECASE)
+    a_start = max(0, start - 4) + article.start()
+    return not _NOT_RUN_ON.search(text[max(0, a_start - 40):a_start])
+
+
 def find_hardware(text: str) -> list[Mention]:
     """All hardware mentions in ``text`` (see the module docstring), sorted by start offset."""
     rx, table, screen = _lexicon()
@@ -339,7 +360,8 @@ def find_hardware(text: str) -> list[Mention]:
         if not am and not hyphen and _NOT_A_DEVICE.match(text, end):
             continue
         if not am and re.search(r"\ban?\s*$", text[max(0, start - 4):start], re.IGNORECASE):
-            continue  # "on a GPU": generic, no count
+            if not _one_by_article(text, start, end):
+                continue
         if not am:
             # singular "GPU" with a count > 1 only as "8-GPU" / "8x GPU" ("two GPU clusters" is not 2 GPUs)
             if not plural and not pl and not (hyphen or x) and any(c != 1 for c, _ in counts):
