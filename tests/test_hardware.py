@@ -82,6 +82,13 @@ POSITIVE = [
     ("training takes less than 2 minutes on a CPU of a desktop PC", [("CPU", 1, None, None)]),
     ("Latency is measured using an NVIDIA GPU.", [("GPU", 1, None, None)]),
     ("it takes a second to process an image on a GPU Titan X", [("GTX Titan X", 1, None, None)]),
+    # model numbers written with a hyphen after the letters; older GeForce cards
+    ("training a JFT model for 4 epochs needed 2 months on 50 K-80 GPUs", [("K80", 50, None, None)]),
+    ("able to train within 17 minutes by using a single Nvidia P-100 GPU", [("P100", 1, None, None)]),
+    ("13,038 tokens / second on a GTX 970 GPU", [("GTX 970", 1, None, None)]),
+    ("the time to extract features from each face with a single Titan GPU", [("GTX Titan", 1, None, None)]),
+    ("trained on an NVIDIA GTX Titan and a GTX Titan X", [("GTX Titan", 1, None, None), ("GTX Titan X", 1, None, None)]),
+    ("benchmarked on L40S GPUs", [("L40S", None, None, None)]),
 ]
 
 NEGATIVE = [
@@ -117,6 +124,7 @@ NEGATIVE = [
     "The search runs on a GPU cluster.",
     "a CPU time of 3 s per image",
     "Every year we get more computational power (a newer and faster GPU).",
+    "Saturn's moon Titan has lakes.",
 ]
 
 
@@ -191,7 +199,7 @@ def test_ascii_fold_is_complete():
 @pytest.mark.parametrize("text", [
     "We train on 8 NVIDIA A100-80GB GPUs.", "a GeForce RTX4090 card", "Coral Edge TPU", "tpu V4-128",
     "on a ſnapdragon 888", "Xeon Gold with 64 CPU cores", "core \u0131 7 and core \u01307", "8 \u212a80 GPUs",
-    "Ascend910B chips", "a Raspberry-Pi 4", "cpu time", "Trainium2",
+    "Ascend910B chips", "a Raspberry-Pi 4", "cpu time", "Trainium2", "50 K-80 GPUs", "a P-100 card",
 ])
 def test_prescreens_never_skip_a_match(text):
     """The cheap pre-screens are supersets of the regexes they guard."""

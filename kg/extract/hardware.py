@@ -77,9 +77,10 @@ _AMOUNT_SUFFIX = re.compile(r"^[\s-]*(?:(?P<dev>GPU|TPU|CPU|chip|core|device)[\s
 _MACHINE_SUFFIX = re.compile(r"^[\s-]+(?:nodes?|servers?|machines?|clusters?|instances?|hosts?|workers?|pods?)\b",
                              re.IGNORECASE)
 
-# words that may precede a device name and belong to its mention; "GPU" for "on a GPU Titan X"
+# words that may precede a device name and belong to its mention; "GPU" for "on a GPU Titan X",
+# "GTX" for the strict "GTX Titan"
 _VENDOR_WORDS = (r"NVIDIA|Nvidia|Tesla|GeForce|Quadro|Google|Cloud|AMD|Radeon|Instinct|Intel|Habana|Apple|AWS|"
-                 r"Amazon|Huawei|Qualcomm|Graphcore|Cerebras|GPU")
+                 r"Amazon|Huawei|Qualcomm|Graphcore|Cerebras|GTX|GPU")
 _NOUN = r"(?:GPU|TPU|chip|card|accelerator|device|core|processor|IPU|SoC|laptop|MacBook)s?"
 _MEM = r"(?:[\s-]*\(?\d{1,3}\s?(?:GB|G)\)?(?![\w])|[\s-](?:SXM\d?|PCIe|NVLink)(?![\w]))"
 
@@ -101,6 +102,12 @@ _MODIFIED_NOUN = re.compile(
 _NOT_RUN_ON = re.compile(r"\b(?:even|not|without|nor|no)\b(?:\s+\w+){0,2}\s*$", re.IGNORECASE)
 # bare TPU slice: "a v3-8 pod", "v4-128 slice"
 _SLICE = re.compile(r"(?<![\w-])v(?P<ver>[2-6][ep]?)-(?P<n>\d+)(?=\s+(?:TPU|TPUs|pods?|slices?|Pods?)\b)")
+
+
+def _token_form(tok: str) -> str:
+    """Regex of one alias token; a model number also with a hyphen after its letters ("K-80", "P-100")."""
+    m = re.fullmatch(r"([A-Za-z]{1,2})(\d{2,})", tok)
+    return rf"{m.group(1)}-?{m.group(2)}" if m else re.escape(tok)
 
 
 def _key(s: str) -> str:
@@ -125,9 +132,10 @@ def _lexicon():
             for alias in [row[0], *row[3].split("|")]:
                 toks = [t for t in re.split(r"[\s\-]+", alias.strip()) if t]
                 if toks:
-                    forms.add(r"[\s-]?".join(re.escape(t) for t in toks))
+                    forms.add(r"[\s-]?".join(map(_token_form, toks)))
                     form_tokens.add(tuple(toks))
-    alt = "|".join(sorted(forms, key=len, reverse=True))
+    # longest first ("L40S" before "L40"); _token_form's "-?" does not count
+    alt = "|".join(sorted(forms, key=lambda f: len(f.replace("-?", "")), reverse=True))
     rx = re.compile(
         rf"(?<![\w-])(?P<vendor>(?:(?:{_VENDOR_WORDS})[\s-]+){{0,3}})(?P<core>{alt})"
         rf"(?P<slice>-\d+(?![\w.]))?(?P<pl>s)?(?![\w])(?P<mem>{_MEM}*)"
@@ -165,6 +173,7 @@ def _may_name_device(low: str, screen) -> bool:
     """False only when the device regex cannot match ``low``'s text (a superset test, see _screen)."""
     if screen is None:
         return True
+    low = low.replace("-", "")  # alias tokens have no hyphen; _token_form allows one inside ("K-80")
     return any(head in low and any(all(t in low for t in rest) for rest in rests) for head, rests in screen)
 
 
