@@ -87,8 +87,16 @@ POSITIVE = [
     ("able to train within 17 minutes by using a single Nvidia P-100 GPU", [("P100", 1, None, None)]),
     ("13,038 tokens / second on a GTX 970 GPU", [("GTX 970", 1, None, None)]),
     ("the time to extract features from each face with a single Titan GPU", [("GTX Titan", 1, None, None)]),
-    ("trained on an NVIDIA GTX Titan and a GTX Titan X", [("GTX Titan", 1, None, None), ("GTX Titan X", 1, None, None)]),
+    ("trained on an NVIDIA GTX Titan and a GTX Titan X",
+     [("GTX Titan", 1, None, None), ("GTX Titan X", 1, None, None)]),
     ("benchmarked on L40S GPUs", [("L40S", None, None, None)]),
+    # CPUs: "CPU" after a name, Intel Core model numbers, the device count before a core count
+    ("We test an image of size 160x240 on an i7-2600 CPU.", [("Core i7", 1, None, None)]),
+    ("tested using an Intel (R) i7-4820", [("Core i7", None, None, None)]),
+    ("Runtimes were measured on a 12-core Intel Xeon E5-2620v3 CPU clocked at 2.4GHz",
+     [("Xeon", 1, None, None)]),
+    ("a server with two 8-core Xeon CPUs", [("Xeon", 2, None, None)]),
+    ("two PCs each equipped with a 4-core Intel i7-4790k@4.0GHz CPU", [("Core i7", 1, None, None)]),
 ]
 
 NEGATIVE = [
@@ -125,6 +133,7 @@ NEGATIVE = [
     "a CPU time of 3 s per image",
     "Every year we get more computational power (a newer and faster GPU).",
     "Saturn's moon Titan has lakes.",
+    "Split i7-12 of the corpus and the M1-2023 release.",
 ]
 
 

@@ -81,7 +81,11 @@ _MACHINE_SUFFIX = re.compile(r"^[\s-]+(?:nodes?|servers?|machines?|clusters?|ins
 # "GTX" for the strict "GTX Titan"
 _VENDOR_WORDS = (r"NVIDIA|Nvidia|Tesla|GeForce|Quadro|Google|Cloud|AMD|Radeon|Instinct|Intel|Habana|Apple|AWS|"
                  r"Amazon|Huawei|Qualcomm|Graphcore|Cerebras|GTX|GPU")
-_NOUN = r"(?:GPU|TPU|chip|card|accelerator|device|core|processor|IPU|SoC|laptop|MacBook)s?"
+_NOUN = r"(?:GPU|TPU|CPU|chip|card|accelerator|device|core|processor|IPU|SoC|laptop|MacBook)s?"
+# an Intel Core model number after "i7"/"i9" ("i7-4820", "i7-3770 K", "i9-9900K"; not "M1-2023")
+_CPU_MODEL = re.compile(r"-\d{4}[A-Za-z]?\b")
+# "a 12-core Xeon", "two 8-core CPUs": the device count is written before the core count
+_CORES_SPEC = re.compile(r"(?<=\s)(?:\d+|dual|quad|hexa|octa)-core\s+$", re.IGNORECASE)
 _MEM = r"(?:[\s-]*\(?\d{1,3}\s?(?:GB|G)\)?(?![\w])|[\s-](?:SXM\d?|PCIe|NVLink)(?![\w]))"
 
 _GENERIC = re.compile(
@@ -213,6 +217,7 @@ def _counts_before(text: str, start: int, plural: bool):
     """Counts written right before ``start``: list of (count, span start) and whether an 'x' was used."""
     left = text[max(0, start - 120):start]
     offset = max(0, start - 120)
+    left = _CORES_SPEC.sub("", left)  # only the end is cut: offsets into ``left`` stay right
     m = _PREFIX.search(left)
     if not m:
         return [], False, False
@@ -314,7 +319,9 @@ def find_hardware(text: str) -> list[Mention]:
         if strict:
             left = _PREFIX.search(text[max(0, start - 40):start])
             has_x = bool(left and left.group("x") and left.group("x").strip() in ("x", "×", "X"))
-            if not (m.group("vendor") or noun or m.group("mem").strip() or has_x):
+            model = (re.fullmatch(r"i[3579]", m.group("core"), re.IGNORECASE)
+                     and _CPU_MODEL.match(text, m.end("core")))
+            if not (m.group("vendor") or noun or m.group("mem").strip() or has_x or model):
                 continue
         nl = noun.lower()
         count_unit = "chips" if nl.startswith("chip") else "cores" if nl.startswith("core") else "devices"
@@ -371,6 +378,8 @@ def find_hardware(text: str) -> list[Mention]:
         if not am and re.search(r"\ban?\s*$", text[max(0, start - 4):start], re.IGNORECASE):
             if not _one_by_article(text, start, end):
                 continue
+        elif not am and re.match(r"an?\s+(?!single\b)", text[counts[0][1]:], re.IGNORECASE):
+            continue  # "a 4-core CPU": a spec of the machine, not a device the text counts
         if not am:
             # singular "GPU" with a count > 1 only as "8-GPU" / "8x GPU" ("two GPU clusters" is not 2 GPUs)
             if not plural and not pl and not (hyphen or x) and any(c != 1 for c, _ in counts):
