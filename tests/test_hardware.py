@@ -97,6 +97,8 @@ POSITIVE = [
      [("Xeon", 1, None, None)]),
     ("a server with two 8-core Xeon CPUs", [("Xeon", 2, None, None)]),
     ("two PCs each equipped with a 4-core Intel i7-4790k@4.0GHz CPU", [("Core i7", 1, None, None)]),
+    # a plural noun after one device is a verb
+    ("our implementation on a single GPU processes 1,700 words per second", [("GPU", 1, None, None)]),
 ]
 
 NEGATIVE = [
@@ -134,6 +136,7 @@ NEGATIVE = [
     "Every year we get more computational power (a newer and faster GPU).",
     "Saturn's moon Titan has lakes.",
     "Split i7-12 of the corpus and the M1-2023 release.",
+    "We run 8 GPU processes and one GPU process for logging.",
 ]
 
 

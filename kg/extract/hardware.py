@@ -290,6 +290,12 @@ def _emit(text, out, start, end, name, typ, vendor, conf, count_unit, taken, plu
     return emitted
 
 
+def _is_verb(word: str, counts) -> bool:
+    """A plural noun after one device is a verb: "a single GPU processes 1,700 words per second"."""
+    word = word.strip().lower()
+    return [c for c, _ in counts] == [1] and word.endswith("s") and not word.endswith("ss")
+
+
 def _one_by_article(text: str, start: int, end: int) -> bool:
     """'a GPU' right before ``start`` is one device the work runs on ("5 fps on a GPU", "using an
     NVIDIA GPU"), unless the article belongs to a noun after it or the frame is negated/hypothetical."""
@@ -373,7 +379,8 @@ def find_hardware(text: str) -> list[Mention]:
         if not counts:
             continue
         # "one GPU thread", "a single CPU thread"; but "an 8-GPU implementation" counts GPUs
-        if not am and not hyphen and _NOT_A_DEVICE.match(text, end):
+        nd = None if am or hyphen else _NOT_A_DEVICE.match(text, end)
+        if nd and not _is_verb(nd.group(0), counts):
             continue
         if not am and re.search(r"\ban?\s*$", text[max(0, start - 4):start], re.IGNORECASE):
             if not _one_by_article(text, start, end):
