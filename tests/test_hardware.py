@@ -137,6 +137,8 @@ NEGATIVE = [
     "Saturn's moon Titan has lakes.",
     "Split i7-12 of the corpus and the M1-2023 release.",
     "We run 8 GPU processes and one GPU process for logging.",
+    "system constraints differ significantly between, say, a GPU and a mobile phone",
+    "on common hardware (e.g., a GPU) the kernels are fast",
 ]
 
 

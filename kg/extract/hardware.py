@@ -102,8 +102,10 @@ _MODIFIED_NOUN = re.compile(
     r"programs?|programming|computing|computation|resources?|budget|time|utilization|friendly|unfriendly|"
     r"hardware|platform|setting|environment|solution|speedup|baseline)\b",
     re.IGNORECASE)
-# "even on a GPU", "does not use a GPU", "without a GPU": a device the work does not run on
-_NOT_RUN_ON = re.compile(r"\b(?:even|not|without|nor|no)\b(?:\s+\w+){0,2}\s*$", re.IGNORECASE)
+# "even on a GPU", "does not use a GPU", "without a GPU": a device the work does not run on;
+# "say, a GPU", "e.g. a GPU", "such as a GPU": an example of a kind of device
+_NOT_RUN_ON = re.compile(r"(?:\b(?:even|not|without|nor|no|say|such\s+as|like)\b|\be\.g\.)(?:\W+\w+){0,2}\W*$",
+                         re.IGNORECASE)
 # bare TPU slice: "a v3-8 pod", "v4-128 slice"
 _SLICE = re.compile(r"(?<![\w-])v(?P<ver>[2-6][ep]?)-(?P<n>\d+)(?=\s+(?:TPU|TPUs|pods?|slices?|Pods?)\b)")
 
