@@ -92,11 +92,16 @@ POSITIVE = [
     ("benchmarked on L40S GPUs", [("L40S", None, None, None)]),
     # CPUs: "CPU" after a name, Intel Core model numbers, the device count before a core count
     ("We test an image of size 160x240 on an i7-2600 CPU.", [("Core i7", 1, None, None)]),
-    ("tested using an Intel (R) i7-4820", [("Core i7", None, None, None)]),
+    ("tested using an Intel (R) i7-4820", [("Core i7", 1, None, None)]),
+    ("i7-4820", [("Core i7", None, None, None)]),
     ("Runtimes were measured on a 12-core Intel Xeon E5-2620v3 CPU clocked at 2.4GHz",
      [("Xeon", 1, None, None)]),
     ("a server with two 8-core Xeon CPUs", [("Xeon", 2, None, None)]),
     ("two PCs each equipped with a 4-core Intel i7-4790k@4.0GHz CPU", [("Core i7", 1, None, None)]),
+    # a Xeon model number alone (SciREX splits "Intel (R) Xeon (R) CPU E5-2640" at "(R)")
+    ("CPU E5-2640 v3 @ 2.60GHz, 132 GB RAM.", [("Xeon", None, None, None)]),
+    ("tested using an Intel (R) Xeon (R) CPU E5-2640 v3 @ 2.60GHz", [("Xeon", 1, None, None)]),
+    ("on two E5-2680v4 CPUs", [("Xeon", 2, None, None)]),
     # a plural noun after one device is a verb
     ("our implementation on a single GPU processes 1,700 words per second", [("GPU", 1, None, None)]),
 ]
@@ -139,6 +144,7 @@ NEGATIVE = [
     "We run 8 GPU processes and one GPU process for logging.",
     "system constraints differ significantly between, say, a GPU and a mobile phone",
     "on common hardware (e.g., a GPU) the kernels are fast",
+    "Table E5-2 and the TE5-2640 and E5-20 identifiers",
 ]
 
 

@@ -81,6 +81,7 @@ _MACHINE_SUFFIX = re.compile(r"^[\s-]+(?:nodes?|servers?|machines?|clusters?|ins
 # "GTX" for the strict "GTX Titan"
 _VENDOR_WORDS = (r"NVIDIA|Nvidia|Tesla|GeForce|Quadro|Google|Cloud|AMD|Radeon|Instinct|Intel|Habana|Apple|AWS|"
                  r"Amazon|Huawei|Qualcomm|Graphcore|Cerebras|GTX|GPU")
+_TRADEMARK = r"(?:\s*(?:\((?:R|TM)\)|®|™))?"  # "Intel(R) Xeon(R) CPU E5-2640", as /proc/cpuinfo writes it
 _NOUN = r"(?:GPU|TPU|CPU|chip|card|accelerator|device|core|processor|IPU|SoC|laptop|MacBook)s?"
 # an Intel Core model number after "i7"/"i9" ("i7-4820", "i7-3770 K", "i9-9900K"; not "M1-2023")
 _CPU_MODEL = re.compile(r"-\d{4}[A-Za-z]?\b")
@@ -106,6 +107,8 @@ _MODIFIED_NOUN = re.compile(
 # "say, a GPU", "e.g. a GPU", "such as a GPU": an example of a kind of device
 _NOT_RUN_ON = re.compile(r"(?:\b(?:even|not|without|nor|no|say|such\s+as|like)\b|\be\.g\.)(?:\W+\w+){0,2}\W*$",
                          re.IGNORECASE)
+# Intel Xeon model numbers: E3/E5/E7-dddd with an optional version ("E5-2640 v3", "E5-2620v3")
+_XEON_MODEL = re.compile(r"(?<![\w-])E[357]-\d{4}[A-Z]?(?:\s?v\d)?(?![\w-])")
 # bare TPU slice: "a v3-8 pod", "v4-128 slice"
 _SLICE = re.compile(r"(?<![\w-])v(?P<ver>[2-6][ep]?)-(?P<n>\d+)(?=\s+(?:TPU|TPUs|pods?|slices?|Pods?)\b)")
 
@@ -143,7 +146,7 @@ def _lexicon():
     # longest first ("L40S" before "L40"); _token_form's "-?" does not count
     alt = "|".join(sorted(forms, key=lambda f: len(f.replace("-?", "")), reverse=True))
     rx = re.compile(
-        rf"(?<![\w-])(?P<vendor>(?:(?:{_VENDOR_WORDS})[\s-]+){{0,3}})(?P<core>{alt})"
+        rf"(?<![\w-])(?P<vendor>(?:(?:{_VENDOR_WORDS}){_TRADEMARK}[\s-]+){{0,3}})(?P<core>{alt})"
         rf"(?P<slice>-\d+(?![\w.]))?(?P<pl>s)?(?![\w])(?P<mem>{_MEM}*)"
         rf"(?P<noun>\s+(?:Tensor\s+Core\s+)?{_NOUN})?(?![\w])",
         re.IGNORECASE,
@@ -308,6 +311,16 @@ def _one_by_article(text: str, start: int, end: int) -> bool:
     return not _NOT_RUN_ON.search(text[max(0, a_start - 40):a_start])
 
 
+def _emit_named(text, out, start, end, name, typ, vendor, conf, count_unit, taken, plural, slice_count=None):
+    """A named device: with its count/amount when one is written, else still a mention (names are specific)."""
+    if _emit(text, out, start, end, name, typ, vendor, conf, count_unit, taken, plural, slice_count):
+        return
+    attrs = {"count": None, "amount": None, "amount_unit": None, "vendor": vendor or None,
+             "count_unit": None, "type": typ}
+    out.append(Mention("Hardware", text[start:end], start, end, name, conf, COMPONENT, attrs=attrs))
+    taken.append((start, end))
+
+
 def find_hardware(text: str) -> list[Mention]:
     """All hardware mentions in ``text`` (see the module docstring), sorted by start offset."""
     rx, table, screen = _lexicon()
@@ -340,13 +353,12 @@ def find_hardware(text: str) -> list[Mention]:
             else:
                 slice_count = int(m.group("slice")[1:])
         conf = 0.8 if strict else 0.9
-        if _emit(text, out, start, end, canonical, typ, vendor, conf, count_unit, taken, plural, slice_count):
-            continue
-        # no count: still a device mention (named devices are specific)
-        attrs = {"count": None, "amount": None, "amount_unit": None, "vendor": vendor or None,
-                 "count_unit": None, "type": typ}
-        out.append(Mention("Hardware", text[start:end], start, end, canonical, conf, COMPONENT, attrs=attrs))
-        taken.append((start, end))
+        _emit_named(text, out, start, end, canonical, typ, vendor, conf, count_unit, taken, plural, slice_count)
+
+    # a Xeon model number without "Xeon" ("CPU E5-2640 v3"); "Xeon (R) CPU E5-2640" is one device
+    for m in _XEON_MODEL.finditer(text) if "e5-" in low or "e3-" in low or "e7-" in low else ():
+        if not any(s < m.end() and m.start() - 40 < e for s, e in taken):
+            _emit_named(text, out, m.start(), m.end(), "Xeon", "cpu", "Intel", 0.8, "devices", taken, False)
 
     # _SLICE needs one of these (case-sensitive) words after the slice
     has_slice_word = "TPU" in text or "pod" in text or "Pod" in text or "slice" in text
