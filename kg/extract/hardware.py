@@ -8,7 +8,9 @@ What is found
 * Named devices from ``data/hardware.tsv`` ("NVIDIA A100-80GB GPUs", "TPUv4", "GeForce RTX 4090",
   "V100s"), canonical name vendor-free ("A100", "TPU v4", "RTX 4090"). Short, ambiguous names
   (T4, L4, A10, M1 ... marked ``strict`` in the TSV) need context: a vendor word before, a device
-  noun after (GPU/chip/card ...), a memory suffix ("-24GB") or an "8x" prefix.
+  noun after (GPU/chip/card ...), a memory suffix ("-24GB") or an "8x" prefix ("i7" also with an
+  Intel model number: "i7-4820"). Model numbers may carry a hyphen ("K-80", "P-100"); a Xeon
+  model number alone ("CPU E5-2640 v3") is a Xeon.
 * Generic "GPU"/"TPU"/"CPU" only with a count or a compute amount attached ("8 GPUs",
   "a single GPU", "an 8-GPU node", "800 Cloud TPUs", "64 CPU cores", "1,000 GPU hours"), or with
   the article right before it when the work runs on it ("5 fps on a GPU"; not "even on a GPU",
