@@ -36,6 +36,7 @@ from . import lexicon as _lexicon  # noqa: F401  (registers kg_lexicon)
 from . import resolve as _resolve  # noqa: F401  (registers kg_resolver)
 from . import rules as _rules  # noqa: F401  (registers kg_rules)
 from .base import mentions, results, sentence_around
+from .calibrate import apply_bias, load_bias
 
 log = logging.getLogger("kg.extract")
 EXTRACTOR = f"kg-{__version__}"
@@ -106,15 +107,18 @@ def model_path() -> Path | None:
 
 
 def build_nlp(use_model: bool = True) -> Language:
-    """The full pipeline; the trained NER (``$KG_MODEL`` or the shipped one) is used when there is one.
+    """The full pipeline; the trained NER (``$KG_MODEL`` or the shipped one) is used when there is one,
+    with the per-label start biases of ``data/ner_bias.tsv`` (:mod:`kg.extract.calibrate`).
     One pipeline per model directory is kept for the process."""
     return _build_nlp(model_path() if use_model else None, use_model)
 
 
 @lru_cache(maxsize=4)
-def _build_nlp(path: Path | None, use_model: bool) -> Language:
+def _build_nlp(path: Path | None, use_model: bool, calibrated: bool = True) -> Language:
     if path is not None:
         nlp = spacy.load(path, exclude=["senter", "parser", "tagger", "lemmatizer", "attribute_ruler"])
+        if calibrated:
+            apply_bias(nlp, load_bias())
     else:
         if use_model:
             log.warning("no trained NER model in %s; using rules and lexicons only", "kg/extract/model")
