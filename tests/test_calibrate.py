@@ -3,6 +3,9 @@ file, are applied when the pipeline is built, and are chosen by a search over fo
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import numpy
 import pytest
 import spacy
@@ -92,3 +95,34 @@ def test_nested_chooses_each_folds_bias_without_that_fold():
     runs = C.nested(score, 4, ["Metric"])
     assert [r["fold"] for r in runs] == [0, 1, 2, 3]
     assert [r["bias"] for r in runs] == [{"Metric": 2.0}] * 3 + [{}]
+
+
+SHARED = Path(os.environ.get("KG_SHARED") or Path(__file__).resolve().parents[2] / "shared")
+
+
+@pytest.mark.skipif(not (SHARED / "data" / "scirex-dev-docs").is_dir(),
+                    reason=f"SciREX dev papers not found under {SHARED} (set KG_SHARED)")
+def test_fold_scorer_runs_the_whole_pipeline_on_each_folds_papers(tmp_path, monkeypatch, ner_nlp):
+    from kg.evaluate import score
+    from kg.extract.train import abstract_records
+
+    monkeypatch.setenv("KG_SHARED", str(SHARED))
+    for i in range(5):  # the shipped model stands in for every fold model (only the mechanics are tested)
+        (tmp_path / f"fold{i}-model").symlink_to(model_path(), target_is_directory=True)
+    fs = C.FoldScorer(tmp_path, k=5)
+    assert sorted(x for f in fs.folds for x in f) == sorted(r["id"] for r in abstract_records())
+    preds = fs.predictions({}, [1, 3])
+    assert sorted(p["id"] for p in preds) == sorted(fs.folds[1] + fs.folds[3])
+    plain = fs.scores({}, [1, 3])
+    assert plain == score(fs.gold[1] + fs.gold[3], preds)
+    no_tasks = fs.scores(C.start_bias({"Task": -30.0}), [1, 3])
+    assert no_tasks["strict"]["Task"]["R"] < plain["strict"]["Task"]["R"]
+    assert fs({}, [1, 3]) == plain["strict"]["micro"]["F1"]  # the bias was taken off again
+
+
+def test_fold_scorer_says_which_fold_model_is_missing(tmp_path, monkeypatch):
+    if not (SHARED / "data" / "scirex-dev-docs").is_dir():
+        pytest.skip(f"SciREX dev papers not found under {SHARED} (set KG_SHARED)")
+    monkeypatch.setenv("KG_SHARED", str(SHARED))
+    with pytest.raises(ModelError, match="fold0-model.*kg.extract.crossval"):
+        C.FoldScorer(tmp_path, k=5)
