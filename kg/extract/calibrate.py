@@ -9,9 +9,11 @@ type, a negative one fewer.
 
 The biases are data (``data/ner_bias.tsv``: ``action<TAB>delta``) and are applied when the pipeline is
 built (:func:`kg.extract.pipeline.build_nlp`), to the shipped model or a ``KG_MODEL``. They are chosen
-by cross-validation, never on the papers they are scored on: :func:`search` maximises the pooled strict
-micro F1 of the whole pipeline over the fold models of ``python -m kg.extract.crossval``, and
-:func:`nested` reports the honest figure (biases chosen on four folds, scored on the fifth)::
+on cross-validation predictions, where every paper is tagged by a fold model that never saw it:
+:func:`search` maximises the pooled strict micro F1 of the whole pipeline over the fold models of
+``python -m kg.extract.crossval``, and :func:`nested` gives the honest figure (biases chosen on the other
+folds, scored on the held-out one). A crossval run scores with the biases in the file, which were chosen
+on the same papers, so its figure includes their in-sample gain::
 
     python -m kg.extract.calibrate --work-dir /tmp/kg-cv [--write]
 """
