@@ -129,7 +129,6 @@ class FoldScorer:
     def __init__(self, work_dir, k: int = 5):
         from pathlib import Path
 
-        from ..models import Paper
         from . import crossval, train
         from .pipeline import _build_nlp
 
@@ -145,8 +144,7 @@ class FoldScorer:
             self.models.append((nlp, Calibrated(nlp)))
             recs = train.abstract_records(fold_ids)
             self.gold.append(recs)
-            self.papers.append([Paper(id=r["id"], title=r.get("title") or "", abstract=r.get("abstract") or "")
-                                for r in recs])
+            self.papers.append(crossval.papers_of(recs))
 
     def predictions(self, bias: dict[str, float], folds: Sequence[int]) -> list[dict]:
         from .pipeline import extract_papers
@@ -180,14 +178,15 @@ def calibrate(work_dir, k: int = 5, grid: Sequence[float] = GRID) -> dict:
     fs = FoldScorer(work_dir, k)
     everything = list(range(k))
     runs = nested(fs, k, LABELS, grid)
-    preds, gold = [], []
+    preds, plain, gold = [], [], []  # calibrated (nested) and uncalibrated predictions, fold by fold
     for r in runs:
-        p, g = fs.predictions(start_bias(r["bias"]), [r["fold"]]), fs.gold[r["fold"]]
+        i = r["fold"]
+        p, u, g = fs.predictions(start_bias(r["bias"]), [i]), fs.predictions({}, [i]), fs.gold[i]
         r["test_F1"] = score(g, p)["strict"]["micro"]["F1"]
-        r["test_F1_uncalibrated"] = fs({}, [r["fold"]])
-        preds, gold = preds + p, gold + g
+        r["test_F1_uncalibrated"] = score(g, u)["strict"]["micro"]["F1"]
+        preds, plain, gold = preds + p, plain + u, gold + g
     final, final_f1 = search(fs, everything, LABELS, grid)
-    return {"uncalibrated": fs.scores({}, everything), "nested": score(gold, preds), "folds": runs,
+    return {"uncalibrated": score(gold, plain), "nested": score(gold, preds), "folds": runs,
             "bias": final, "bias_in_sample_F1": final_f1}
 
 

@@ -33,11 +33,17 @@ def folds(ids, k: int) -> list[list[str]]:
     return [sorted(order[i * size:(i + 1) * size]) for i in range(k)]
 
 
+def papers_of(recs: list[dict]):
+    """Paper records for the pipeline from title+abstract records (``train.abstract_records``)."""
+    from ..models import Paper
+
+    return [Paper(id=r["id"], title=r.get("title") or "", abstract=r.get("abstract") or "") for r in recs]
+
+
 def _run_fold(job: tuple) -> dict:
     """Train on everything but the fold, then extract the fold with the full pipeline."""
     import spacy
 
-    from ..models import Paper
     from . import pipeline as P
 
     i, test_ids, all_ids, work, seed, max_steps, config, overrides, reuse, silver, teacher = job
@@ -55,8 +61,7 @@ def _run_fold(job: tuple) -> dict:
                            work / f"fold{i}", T.unlabelled_records(silver), vocab, teacher=teacher)
     os.environ["KG_MODEL"] = str(model)
     recs = T.abstract_records(test_ids)
-    papers = [Paper(id=r["id"], title=r.get("title") or "", abstract=r.get("abstract") or "") for r in recs]
-    preds = list(P.extract_papers(papers, workers=1))
+    preds = list(P.extract_papers(papers_of(recs), workers=1))
     return {"fold": i, "test_ids": test_ids, "train_seconds": round(time.time() - t0, 1), "preds": preds}
 
 
