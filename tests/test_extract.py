@@ -91,6 +91,24 @@ def test_acronym_definition_gives_one_method_with_alias():
     assert len([r for r in rec["relations"] if r["target"] == "Differentiable Search Index"]) == 1
 
 
+def test_a_defined_acronym_is_one_entity_even_when_the_paper_does_not_propose_it():
+    """The NER tags "DSI" and "CNNs" on its own; the definitions make them the long forms' entities."""
+    rec = extract_one("", "The Differentiable Search Index (DSI) maps queries to docids. DSI outperforms BM25. "
+                          "A convolutional neural network (CNN) encodes the query; we compare two CNNs.")
+    names_of = {(e["text"], e["name"]) for e in rec["entities"] if e["type"] == "Method"}
+    assert ("DSI", "Differentiable Search Index") in names_of and ("DSI", "DSI") not in names_of
+    assert {n for t, n in names_of if t in ("CNN", "CNNs")} == {"convolutional neural network"}
+    uses = {r["target"]: r["mentions"] for r in rec["relations"] if r["type"] == "USES"}
+    assert uses["Differentiable Search Index"] == 3 and "DSI" not in uses
+
+
+def test_an_acronym_definition_sets_the_mention_boundaries():
+    """The author's "phoneme error rate (PER)" beats the lexicon's shorter "error rate" inside it."""
+    text = "The model reaches an 18.7% phoneme error rate (PER) on TIMIT, and a change reduces PER to 17.6%."
+    got = _resolve(text, [("Metric", "PER")], components=("kg_lexicon", "kg_rules"))
+    assert ("Metric", "phoneme error rate") in got and ("Metric", "error rate") not in got
+
+
 def test_generic_phrases_are_reported_but_flagged():
     rec = extract_one("", "We minimise the objective function during training on MNIST.")
     flagged = {e["text"].lower() for e in rec["entities"] if e["generic"]}
@@ -176,20 +194,26 @@ def test_the_ner_mention_around_one_lexicon_hit_wins_but_a_merged_list_does_not(
     assert not any(" and " in e["text"] for e in rec["entities"] if e["type"] == "Dataset")
 
 
-def _resolve(text: str, ner: list[tuple[str, str]]) -> set[tuple[str, str]]:
-    """Run the resolver on a Doc whose NER output is given: (label, surface) pairs."""
+def _resolve(text: str, ner: list[tuple[str, str]], components: tuple[str, ...] = ()) -> set[tuple[str, str]]:
+    """Run the resolver on a Doc whose NER output is given: (label, surface) pairs; ``components``
+    (e.g. the lexicon and the rules) run first."""
     import spacy
     from spacy.tokens import Span
 
     from kg.extract.resolve import Resolver
 
-    doc = spacy.blank("en")(text)
+    nlp = spacy.blank("en")
+    for name in components:
+        nlp.add_pipe(name)
+    doc = nlp.make_doc(text)
     spans = []
     for label, surface in ner:
         start = text.index(surface)
         spans.append(doc.char_span(start, start + len(surface), label=label))
     doc.ents = [s for s in spans if isinstance(s, Span)]
     assert len(doc.ents) == len(ner)
+    for _, component in nlp.pipeline:
+        doc = component(doc)
     Resolver("kg_resolver")(doc)
     return {(m.type, m.text) for m in doc._.kg_mentions}
 
