@@ -104,8 +104,8 @@ class Resolver:
                 found.append(Mention(label, text[start:end], start, end,
                                      confidence=self.ner_confidence, component="ner"))
         short, long = self._acronym_mentions(doc, found)
-        found.extend(short + long)
-        kept = self._drop_nested_lexicon_hits(self._dedupe(found, {id(m) for m in long}))
+        found = self._yield_to_long_forms(found + short, long) + long
+        kept = self._drop_nested_lexicon_hits(self._dedupe(found))
         boundary = doc.user_data.get("title_end")
         out = []
         for m in kept:
@@ -131,7 +131,8 @@ class Resolver:
         """Every occurrence of a defined acronym / long form gets the type and name of the pair
         (returned as the acronym mentions and the long-form mentions)."""
         acronyms: dict[str, str] = doc.user_data.get("acronyms", {})
-        extra: tuple[list[Mention], list[Mention]] = ([], [])
+        short: list[Mention] = []
+        long: list[Mention] = []
         text = doc_text(doc)
         for acro, long_form in acronyms.items():
             typed = [m for m in found if m.text in (acro, long_form) or m.name == long_form]
@@ -139,15 +140,25 @@ class Resolver:
                 continue
             best = max(typed, key=lambda m: m.confidence)
             name = best.name if best.text != acro and best.name else canonical_name(best.type, long_form)
-            surfaces = [(extra[0], acro), (extra[1], long_form)]
+            surfaces = [(short, acro), (long, long_form)]
             if not acro.endswith("s"):
-                surfaces.append((extra[0], acro + "s"))  # "CNN" defined, "CNNs" used
+                surfaces.append((short, acro + "s"))  # "CNN" defined, "CNNs" used
             for out, surface in surfaces:
                 for start in _occurrences(text, surface):
                     out.append(Mention(best.type, surface, start, start + len(surface), name=name,
                                        confidence=min(best.confidence, 0.8), component="acronym",
                                        role=best.role))
-        return extra
+        return short, long
+
+    @staticmethod
+    def _yield_to_long_forms(found: list[Mention], long: list[Mention]) -> list[Mention]:
+        """A same-type mention inside the long form of an acronym definition is part of the name the
+        author defined ("phoneme error rate (PER)", not the lexicon's "error rate"; the long form is a dev
+        gold string in 55 of the 64 definitions). A longer mention around it ("Gated-Attention Readers")
+        stays."""
+        return [m for m in found if not any(
+            d.type == m.type and d.start <= m.start and m.end <= d.end and d.end - d.start > m.end - m.start
+            for d in long)]
 
     @staticmethod
     def _drop_nested_lexicon_hits(kept: list[Mention]) -> list[Mention]:
@@ -161,15 +172,8 @@ class Resolver:
         return [m for m in kept if not nested(m)]
 
     @staticmethod
-    def _dedupe(found: list[Mention], defined: set[int] = frozenset()) -> list[Mention]:
-        """One mention per overlapping same-type group and per exact span. ``defined``: ids of the long
-        forms of acronym definitions: a same-type mention inside one is part of the name the author
-        defined ("phoneme error rate (PER)", not the lexicon's "error rate"; the long form is a dev gold
-        string in 55 of the 64 definitions). A longer mention around it ("Gated-Attention Readers") stays."""
-        longs = [m for m in found if id(m) in defined]
-        found = [m for m in found if id(m) in defined or not any(
-            d.type == m.type and d.start <= m.start and m.end <= d.end and d.end - d.start > m.end - m.start
-            for d in longs)]
+    def _dedupe(found: list[Mention]) -> list[Mention]:
+        """One mention per overlapping same-type group and per exact span."""
         # the paper's own coined name beats a lexicon entry inside it ("PC-DARTS" vs "DARTS"), and an NER
         # mention beats the one same-type lexicon hit inside it: the NER saw the whole mention ("classification
         # accuracy" not "accuracy", "deep CNN" not "CNN"); "X network" / "X dataset" keep X's canonical name
