@@ -109,6 +109,22 @@ def test_an_acronym_definition_sets_the_mention_boundaries():
     assert ("Metric", "phoneme error rate") in got and ("Metric", "error rate") not in got
 
 
+@pytest.mark.parametrize("text, pair", [
+    ("the winning entry from Facebook AI Research (FAIR) to the challenge", ("Facebook AI Research", "FAIR")),
+    ("we then use Wasserstein GANs (WGANs) to", ("Wasserstein GANs", "WGANs")),
+    ("In this paper we propose Network of GCNs (N-GCN), which", ("Network of GCNs", "N-GCN")),
+    ("we train persona-based HRED generator (PHRED) models", ("persona-based HRED generator", "PHRED")),
+    ("imaging (fMRI) and magnetoencephalography (MEG) data", ("magnetoencephalography", "MEG")),
+])
+def test_acronym_long_forms_count_the_capitals_their_words_stand_for(text, pair):
+    """An all-caps or camel-case word covers several letters of the acronym ("AI" in FAIR), so the long
+    form stops where the letters run out; when the first letters disagree it may take up to one word per
+    capital; a long form shorter than the acronym is kept when the sentence offers no more words."""
+    from kg.extract.rules import acronym_definitions
+
+    assert [(d[0], d[3]) for d in acronym_definitions(text)] == [pair]
+
+
 def test_generic_phrases_are_reported_but_flagged():
     rec = extract_one("", "We minimise the objective function during training on MNIST.")
     flagged = {e["text"].lower() for e in rec["entities"] if e["generic"]}

@@ -82,6 +82,16 @@ def _acronym_matches(text: str):
             pos = m.end()
 
 
+def _letters_covered(word: str, acro: str) -> int:
+    """How many capitals of ``acro`` a long-form word stands for: its own capitals when there are two or
+    more and they are part of the acronym ("AI" in FAIR, "GANs" in WGANs, "AutoEncoder" in CWAE), else one
+    per hyphen-separated part ("signal-to-noise")."""
+    caps = "".join(c for c in word if c.isupper())
+    if len(caps) > 1 and caps in acro.replace("-", ""):
+        return len(caps)
+    return 1 + word.count("-")
+
+
 def acronym_definitions(text: str) -> list[tuple[str, int, int, str, int, int]]:
     """(long form, start, end, acronym, start, end) for "Long Form Name (LFN)" patterns."""
     out = []
@@ -89,19 +99,32 @@ def acronym_definitions(text: str) -> list[tuple[str, int, int, str, int, int]]:
         acro = m.group(2)
         letters = [c for c in acro if c.isupper()]
         words = m.group(1).split()
-        # take as many trailing words as the acronym has capitals (hyphenated words may count twice)
+        # take as many trailing words as the acronym has capitals (hyphenated words may count twice,
+        # an all-caps word inside the acronym counts its letters: "Facebook AI Research (FAIR)")
         n = len(letters)
-        take = []
+        take: list[str] = []
+        found = None
         for w in reversed(words):
             if w.lower() in STOP_LEAD and not take:
                 break
             take.insert(0, w)
-            if sum(1 + w.count("-") for w in take) >= n or len(take) >= n:
-                break
-        while take and take[0].lower() in STOP_LEAD:
-            take.pop(0)
-        if not take or take[0][0].lower() != acro[0].lower():
+            if sum(_letters_covered(w, acro) for w in take) >= n or len(take) >= n:
+                lead = list(take)
+                while lead and lead[0].lower() in STOP_LEAD:
+                    lead.pop(0)
+                if lead and lead[0][0].lower() == acro[0].lower():
+                    found = lead
+                    break
+                if len(take) >= n:  # up to one word per capital: "persona-based HRED generator (PHRED)"
+                    break
+        else:  # the words ran out before the capitals did ("magnetoencephalography (MEG)")
+            while take and take[0].lower() in STOP_LEAD:
+                take.pop(0)
+            if take and take[0][0].lower() == acro[0].lower():
+                found = take
+        if not found:
             continue
+        take = found
         long_form = " ".join(take)
         ls = m.end(1) - len(long_form)
         out.append((long_form, ls, m.end(1), acro, m.start(2), m.end(2)))
