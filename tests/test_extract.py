@@ -251,3 +251,14 @@ def test_a_metric_unit_belongs_to_the_mention_but_not_to_the_name():
                           "and reaches a BLEU of 41.0 on English-French.")
     bleu = [(e["text"], e["name"]) for e in rec["entities"] if e["type"] == "Metric"]
     assert ("BLEU points", "BLEU") in bleu and ("BLEU", "BLEU") in bleu
+
+
+def test_a_measure_word_after_what_is_measured_is_one_compound_metric():
+    """"accuracy" / "error" right after a Task mention or a task noun is one Metric ("face verification
+    accuracy", "generalization error"); the Task stays an entity of its own, and a verb, an article or an
+    adjective before the measure word does not join it."""
+    text = ("It improves face verification accuracy and lowers the generalization error, without sacrificing "
+            "accuracy; the accuracy of detection improves.")
+    got = _resolve(text, [("Task", "face verification"), ("Metric", "error")], components=("kg_lexicon",))
+    assert got == {("Task", "face verification"), ("Metric", "face verification accuracy"),
+                   ("Metric", "generalization error"), ("Metric", "accuracy")}

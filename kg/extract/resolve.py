@@ -26,6 +26,10 @@ DATASET_HEAD = re.compile(rf"[ -]{_DATASET_NOUN}\b", re.I)
 # mentions of the dev abstracts so); the canonical name stays "BLEU"
 METRIC_UNIT = re.compile(r" points?\b", re.I)
 TRAILING = {"Dataset": DATASET_HEAD, "Metric": METRIC_UNIT}  # words that join the mention, not the name
+# a bare measure word after what is measured is one compound metric: "classification accuracy", "face
+# verification accuracy", "generalization error" (SciREX marks the compound)
+MEASURE_WORDS = frozenset("accuracy accuracies error errors".split()) | {"error rate", "error rates"}
+LAST_WORD = re.compile(r"(?<![\w-])([A-Za-z]+)[ -]$")
 LEADING = re.compile(r"^(?:the|a|an|our|their|its)\s+", re.I)
 # generic head words: an NER mention "X network" around the lexicon hit X keeps X's canonical name
 HEAD_NOUNS = frozenset("network networks model models architecture architectures method approach algorithm "
@@ -105,7 +109,7 @@ class Resolver:
                                      confidence=self.ner_confidence, component="ner"))
         short, long = self._acronym_mentions(doc, found)
         found = self._yield_to_long_forms(found + short, long) + long
-        kept = self._drop_nested_lexicon_hits(self._dedupe(found))
+        kept = self._metric_compounds(self._drop_nested_lexicon_hits(self._dedupe(found)), text)
         boundary = doc.user_data.get("title_end")
         out = []
         for m in kept:
@@ -159,6 +163,29 @@ class Resolver:
         return [m for m in found if not any(
             d.type == m.type and d.start <= m.start and m.end <= d.end and d.end - d.start > m.end - m.start
             for d in long)]
+
+    @staticmethod
+    def _metric_compounds(kept: list[Mention], text: str) -> list[Mention]:
+        """A bare measure word ("accuracy", "error", "error rate") right after a Task mention or a task noun
+        (a nominalisation in -tion/-sion or a word of ``task_heads.txt``) names one compound metric: the
+        Metric mention starts where that does ("face verification accuracy", "generalization error").
+        The Task mention stays an entity of its own; "improving accuracy" and "the accuracy" do not change."""
+        task_ends = {m.end: m.start for m in kept if m.type == "Task"}
+        metric_spans = {(m.start, m.end) for m in kept if m.type == "Metric"}
+        out = []
+        for m in kept:
+            if m.type == "Metric" and m.text.lower() in MEASURE_WORDS and m.start > 1:
+                start = task_ends.get(m.start - 1) if text[m.start - 1] in " -" else None
+                if start is None and (w := LAST_WORD.search(text, max(0, m.start - 40), m.start)):
+                    word = w.group(1).lower()
+                    if word.endswith(("tion", "sion")) or _task_head(word):
+                        start = w.start(1)
+                if start is not None:
+                    if (start, m.end) in metric_spans:
+                        continue  # the compound is a mention already
+                    m.start, m.text, m.name = start, text[start:m.end], ""
+            out.append(m)
+        return out
 
     @staticmethod
     def _drop_nested_lexicon_hits(kept: list[Mention]) -> list[Mention]:
