@@ -38,6 +38,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from kg.cli import keep_torch_out  # noqa: E402
+
+keep_torch_out()  # measure what kg commands run: without torch, even where the kg[train] extra installed it
 SHARED = Path(os.environ.get("KG_SHARED", ROOT.parent / "shared"))
 DATA = SHARED / "data" / "scitldr-abstracts.jsonl"
 WORK = Path(os.environ.get("KG_BENCH_DIR", ROOT / "bench" / "work"))
