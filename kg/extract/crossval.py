@@ -76,6 +76,7 @@ def cross_validate(k: int = 5, processes: int = 2, seed: int = 0, max_steps: int
     work = Path(work_dir) if work_dir else Path(tempfile.mkdtemp(prefix="kg-cv-"))
     work.mkdir(parents=True, exist_ok=True)
     all_ids = sorted(T.scirex_docs())[:max_docs] if max_docs else sorted(T.scirex_docs())
+    overrides = T.with_static_vectors(Path(config) if config else T.DEFAULT_CONFIG, overrides, work, silver, print)
     jobs = [(i, f, all_ids, work, seed, max_steps, config, overrides, reuse_models, silver, teacher)
             for i, f in enumerate(folds(all_ids, k))]
     with get_context("fork").Pool(processes) as pool:
@@ -86,7 +87,8 @@ def cross_validate(k: int = 5, processes: int = 2, seed: int = 0, max_steps: int
         "method": f"{k}-fold cross-validation over {len(all_ids)} SciREX dev papers, folds by md5(paper id) "
                   "(fold 0 = the fixed held-out split); full kg extract pipeline; NER retrained per fold",
         "settings": {"seed": seed, "max_steps": max_steps, "config": str(config or T.DEFAULT_CONFIG.name),
-                     "silver": silver, "teacher": teacher if silver != 0 else None},
+                     "silver": silver, "teacher": teacher if silver != 0 else None,
+                     "static_vectors": "paths.vectors" in overrides},
         "scores": score(gold, preds),
         "folds": [{"fold": r["fold"], "papers": len(r["test_ids"]), "seconds": r["train_seconds"],
                    "strict_micro_F1": score(T.abstract_records(r["test_ids"]), r["preds"])["strict"]["micro"]["F1"]}
@@ -127,9 +129,12 @@ if __name__ == "__main__":  # pragma: no cover
                     help="unlabelled abstracts each fold self-trains on (default all, as kg train; 0: none)")
     ap.add_argument("--teacher", default="ensemble", choices=T.TEACHERS,
                     help="who tags the unlabelled abstracts (as kg train --teacher)")
+    ap.add_argument("--vectors", action=argparse.BooleanOptionalAction, default=None,
+                    help="static word vectors in the tok2vec (kg.extract.vectors; default: as the config says)")
     a = ap.parse_args()
     res = cross_validate(a.folds, a.processes, a.seed, a.max_steps, a.work_dir, a.config, a.max_docs,
-                         reuse_models=a.reuse_models, silver=a.silver, teacher=a.teacher)
+                         reuse_models=a.reuse_models, silver=a.silver, teacher=a.teacher,
+                         overrides=None if a.vectors is None else {T.VECTORS_FLAG: a.vectors})
     print(format_scores(res["scores"]))
     print(json.dumps(res["folds"], indent=1))
     if a.record:

@@ -274,6 +274,30 @@ def teacher_spans(teacher: str, config: Path, train_docs: list[Doc], dev_docs: l
     return TE.vote(members, min_votes=2)
 
 
+VECTORS_FLAG = "components.tok2vec.model.embed.include_static_vectors"
+
+
+def with_static_vectors(config: Path, overrides: dict | None, work: Path, silver: int | None = None,
+                        log=lambda m: None) -> dict:
+    """``overrides`` plus ``paths.vectors`` when the config (or ``overrides``) turns the tok2vec's static
+    vectors on: the table of :mod:`kg.extract.vectors`, built into ``work/vectors`` (once, then reused)
+    from the unlabelled SciTLDR abstracts the model self-trains on (all of them when ``silver`` is 0),
+    never from SciREX papers, so held-out papers stay unseen."""
+    ov = dict(overrides or {})
+    cfg = spacy.util.load_config(config)
+    on = ov.get(VECTORS_FLAG, cfg["components"]["tok2vec"]["model"]["embed"].get("include_static_vectors"))
+    if not on or ov.get("paths.vectors"):
+        return ov
+    out = work / "vectors"
+    if not (out / "meta.json").exists():
+        from .vectors import build_vectors
+
+        log("static vectors: encoding the unlabelled abstracts with all-MiniLM-L6-v2")
+        build_vectors(silver_texts(unlabelled_records(silver or None)), out, log=log)
+    ov["paths.vectors"] = str(out)
+    return ov
+
+
 def fit_self_trained(config: Path, out: Path, train_docs: list[Doc], dev_docs: list[Doc], seed: int,
                      overrides: dict | None, work: Path, silver: list[dict], vocab, teacher: str = "ensemble",
                      processes: int = 1, log=lambda m: None) -> int:
@@ -352,6 +376,7 @@ def _fit(config: Path, out: Path, train_docs: list[Doc], dev_docs: list[Doc], se
     shutil.copytree(final, out)
     cfg = spacy.util.load_config(out / "config.cfg", interpolate=False)
     cfg["paths"]["train"] = cfg["paths"]["dev"] = None  # no temp paths in the shipped model
+    cfg["paths"]["vectors"] = None  # the table itself is in the model's vocab
     cfg.to_disk(out / "config.cfg")
     return out
 
@@ -400,6 +425,9 @@ def train(output_dir: str | Path | None = None, config: str | Path | None = None
     def log(msg):
         if verbose:
             print(f"[kg train {time.time() - t_start:6.0f}s] {msg}", flush=True)
+
+    ov = with_static_vectors(config, ov, work, silver, log)
+    settings["static_vectors"] = "paths.vectors" in ov
 
     # 1. honest held-out run
     if heldout is True:
