@@ -174,7 +174,7 @@ class Resolver:
         metric_spans = {(m.start, m.end) for m in kept if m.type == "Metric"}
         out = []
         for m in kept:
-            if m.type == "Metric" and m.text.lower() in MEASURE_WORDS and m.start > 1:
+            if m.type == "Metric" and m.text.lower() in MEASURE_WORDS and m.start > 0:
                 start = task_ends.get(m.start - 1) if text[m.start - 1] in " -" else None
                 if start is None and (w := LAST_WORD.search(text, max(0, m.start - 40), m.start)):
                     word = w.group(1).lower()

@@ -280,7 +280,8 @@ VECTORS_FLAG = "components.tok2vec.model.embed.include_static_vectors"
 def with_static_vectors(config: Path, overrides: dict | None, work: Path, silver: int | None = None,
                         log=lambda m: None) -> dict:
     """``overrides`` plus ``paths.vectors`` when the config (or ``overrides``) turns the tok2vec's static
-    vectors on: the table of :mod:`kg.extract.vectors`, built into ``work/vectors`` (once, then reused)
+    vectors on: the table of :mod:`kg.extract.vectors`, built into ``work/vectors`` (once, then reused
+    whatever ``silver`` a later call in the same ``work`` gives)
     from the unlabelled SciTLDR abstracts the model self-trains on (all of them when ``silver`` is 0),
     never from SciREX papers, so held-out papers stay unseen."""
     ov = dict(overrides or {})
