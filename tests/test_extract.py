@@ -49,6 +49,14 @@ def test_dataset_and_metric_aliases_resolve_to_one_canonical_name():
     assert len([n for n in names(rec, "Dataset") if "ImageNet" in n]) == 1
 
 
+def test_a_metric_unit_the_ner_tagged_itself_is_not_part_of_the_name():
+    from kg.extract.resolve import canonical_name
+
+    assert canonical_name("Metric", "BLEU points") == canonical_name("Metric", "BLEU") == "BLEU"
+    assert canonical_name("Metric", "F1 point") == canonical_name("Metric", "F1")
+    assert canonical_name("Metric", "points") == "points"  # nothing left: keep the word
+
+
 def test_offsets_point_into_the_right_field():
     title = "GPipe: Efficient Training of Giant Neural Networks using Pipeline Parallelism"
     abstract = "Scaling up deep neural network capacity improves quality on ImageNet."

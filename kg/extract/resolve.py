@@ -25,6 +25,7 @@ DATASET_HEAD = re.compile(rf"[ -]{_DATASET_NOUN}\b", re.I)
 # "2.0 BLEU points", "+1.1 F1 points": the unit belongs to the Metric mention (SciREX marks all 4 such
 # mentions of the dev abstracts so); the canonical name stays "BLEU"
 METRIC_UNIT = re.compile(r" points?\b", re.I)
+METRIC_UNIT_END = re.compile(r" points?$", re.I)
 TRAILING = {"Dataset": DATASET_HEAD, "Metric": METRIC_UNIT}  # words that join the mention, not the name
 # a bare measure word after what is measured is one compound metric: "classification accuracy", "face
 # verification accuracy", "generalization error" (SciREX marks the compound)
@@ -41,6 +42,8 @@ def canonical_name(type_: str, text: str) -> str:
     """Lexicon canonical name when the text (or a light variant of it) is a known alias."""
     index = alias_index()
     clean = LEADING.sub("", " ".join(text.split()))
+    if type_ == "Metric":  # "BLEU points" as one NER mention: the unit is not part of the name
+        clean = METRIC_UNIT_END.sub("", clean) or clean
     candidates = [clean]
     if type_ == "Dataset":
         candidates.append(DATASET_SUFFIX.sub("", clean))
