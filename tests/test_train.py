@@ -131,3 +131,17 @@ def test_tiny_run_with_static_vectors(tmp_path, monkeypatch):
     cfg = spacy.util.load_config(out / "config.cfg", interpolate=False)
     assert cfg["paths"]["vectors"] is None  # the table ships in the model's vocab, not as a path
     assert cfg["components"]["tok2vec"]["model"]["embed"]["include_static_vectors"] is True
+
+
+def test_the_model_card_says_whether_the_shipped_model_has_static_vectors():
+    from kg.extract.pipeline import model_path
+
+    path = model_path()
+    if path is None:
+        pytest.skip("no shipped model in this checkout")
+    settings = json.loads((path / "scores.json").read_text())["settings"]
+    has_vectors = spacy.load(path).vocab.vectors.shape[0] > 0
+    assert bool(settings.get("static_vectors")) == has_vectors
+    card = (path / "README.md").read_text()
+    assert ("static word vectors distilled from all-MiniLM-L6-v2" in card) == has_vectors
+    assert ("no pretrained vectors" in card) == (not has_vectors)

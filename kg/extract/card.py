@@ -25,7 +25,10 @@ def model_card(res: dict) -> str:
         "# kg NER model",
         "",
         "spaCy pipeline (`spacy.blank(\"en\")` tokenizer + `tok2vec` + `ner`), CNN tok2vec trained from",
-        "scratch (no pretrained vectors, no transformer). Load with `spacy.load(path)`; only spaCy needed.",
+        ("scratch on top of static word vectors distilled from all-MiniLM-L6-v2 (kg/extract/vectors.py;\n"
+         "stored in the vocab, no transformer at run time)." if s.get("static_vectors")
+         else "scratch (no pretrained vectors, no transformer)."),
+        "Load with `spacy.load(path)`; only spaCy needed.",
         f"Entity labels: {', '.join(res['labels'])}.",
         "",
         "## Data",
@@ -36,6 +39,9 @@ def model_card(res: dict) -> str:
         (f"* Self-training: {s['silver']} unlabelled SciTLDR abstracts tagged by a teacher fitted on the same\n"
          f"  gold data ({_TEACHER_LINE.get(s.get('teacher') or 'cnn')}), added as silver training Docs."
          if s.get("silver") else "* No self-training."),
+        *(["* Static vectors: every word seen at least twice in the SciTLDR abstracts, the mean of its contextual",
+            "  all-MiniLM-L6-v2 vectors (layers 1-3), PCA to 96 dimensions, keyed by every surface form seen",
+            "  (never SciREX text)."] if s.get("static_vectors") else []),
         f"* Config `ner.cfg` (copied here), seed {s['seed']}, overrides {s['overrides']}.",
         "",
     ]
