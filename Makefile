@@ -34,7 +34,7 @@ bench: venv
 
 model: venv
 	$(BIN)/pip install -q -e '.[train]'
-	$(KG) train
+	$(KG) train --vectors
 
 neo4j-start:
 	bash scripts/neo4j.sh start
