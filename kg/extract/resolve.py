@@ -25,7 +25,7 @@ DATASET_HEAD = re.compile(rf"[ -]{_DATASET_NOUN}\b", re.I)
 # "2.0 BLEU points", "+1.1 F1 points": the unit belongs to the Metric mention (SciREX marks all 4 such
 # mentions of the dev abstracts so); the canonical name stays "BLEU"
 METRIC_UNIT = re.compile(r" points?\b", re.I)
-METRIC_UNIT_END = re.compile(r" points?$", re.I)
+METRIC_UNIT_END = re.compile(METRIC_UNIT.pattern + "$", re.I)  # the unit ends the mention
 TRAILING = {"Dataset": DATASET_HEAD, "Metric": METRIC_UNIT}  # words that join the mention, not the name
 # a bare measure word after what is measured is one compound metric: "classification accuracy", "face
 # verification accuracy", "generalization error" (SciREX marks the compound)
