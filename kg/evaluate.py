@@ -105,6 +105,38 @@ def score(gold, pred, types: Iterable[str] | None = None) -> dict:
     return out
 
 
+def pool(parts: Iterable[dict]) -> dict:
+    """One :func:`score` result for several scored sets of *different* papers (e.g. the folds of a
+    cross-validation run in different sessions), as if their predictions had been scored together.
+
+    The counts are recovered from each part's rounded P and R (``P * n_pred`` and ``R * n_gold``),
+    which is exact while a part has fewer than 1,000 predictions or gold strings per type."""
+    parts = list(parts)
+    out = {}
+    for mode in ("strict", "lenient"):
+        types = [t for t in parts[0][mode] if t != "micro"]
+        tot = {t: [0, 0, 0, 0] for t in types}  # tp on prediction side, n_pred, tp on gold side, n_gold
+        for part in parts:
+            for t in types:
+                r = part[mode][t]
+                if max(r["n_pred"], r["n_gold"]) >= 1000:
+                    raise ValueError("pool: a part with 1,000 or more strings of a type cannot be pooled "
+                                     "exactly from rounded scores; score the predictions together")
+                tot[t][0] += round(r["P"] * r["n_pred"])
+                tot[t][1] += r["n_pred"]
+                tot[t][2] += round(r["R"] * r["n_gold"])
+                tot[t][3] += r["n_gold"]
+        res = {}
+        for t in types + ["micro"]:
+            a, b, c, n = tot[t] if t != "micro" else [sum(tot[x][i] for x in types) for i in range(4)]
+            P = a / b if b else 0.0
+            R = c / n if n else 0.0
+            F = 2 * P * R / (P + R) if P + R else 0.0
+            res[t] = {"P": round(P, 3), "R": round(R, 3), "F1": round(F, 3), "n_gold": n, "n_pred": b}
+        out[mode] = res
+    return out
+
+
 def errors(gold, pred, types: Iterable[str] | None = None, lenient: bool = False) -> dict:
     """Per paper (gold ids) and type: sorted false positives ``fp`` and false negatives ``fn``
     (normalised strings). ``lenient=True`` uses the lenient matching. Papers without errors are

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.evaluate import error_kinds, errors, norm, score
+from kg.evaluate import error_kinds, errors, norm, pool, score
 
 SHARED = Path(os.environ.get("KG_SHARED") or Path(__file__).resolve().parents[2] / "shared")
 SCORER = SHARED / "eval" / "score.py"
@@ -75,6 +75,17 @@ def test_gold_against_itself_is_perfect():
     for mode in ("strict", "lenient"):
         assert res[mode]["micro"]["F1"] == 1.0
     assert errors(GOLD, pred) == {}
+
+
+@needs_shared
+def test_scores_of_separate_folds_pool_to_the_score_of_all_papers_together():
+    """Cross-validation folds run in different sessions are pooled from their score dicts alone."""
+    recs = [json.loads(line) for line in GOLD.read_text().splitlines()]
+    pred = _noisy_predictions(GOLD)
+    parts = [score(recs[k::5], pred) for k in range(5)]
+    assert pool(parts) == score(recs, pred)
+    assert pool(parts[:2]) == score(recs[0::5] + recs[1::5], pred)
+    assert pool(parts[:1]) == parts[0]
 
 
 def test_norm_and_errors():

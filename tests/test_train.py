@@ -108,6 +108,16 @@ def test_tiny_cross_validation_scores_every_paper_with_a_model_that_did_not_see_
         record(res, card)
         assert json.loads((card / "scores.json").read_text())["crossval"]["folds"] == res["folds"]
         assert "Cross-validation of the whole" in (card / "README.md").read_text()
+        # a run split over sittings: fold 0 recorded, later fold 1 merged -> the same pooled scores
+        kw = dict(k=2, processes=1, work_dir=tmp_path, max_docs=4, silver=0, reuse_models=True)
+        record(cross_validate(only=[0], **kw), card)
+        one = cross_validate(only=[1], **kw)
+        assert [f["fold"] for f in one["folds"]] == [1] and one["scores"]["strict"]["micro"]["n_gold"] > 0
+        record(one, card, merge=True)
+        merged = json.loads((card / "scores.json").read_text())["crossval"]
+        assert merged["scores"] == res["scores"] and [f["fold"] for f in merged["folds"]] == [0, 1]
+        with pytest.raises(ValueError, match="already recorded"):
+            record(one, card, merge=True)
 
 
 def test_static_vectors_are_built_only_when_the_config_asks(tmp_path):

@@ -68,7 +68,7 @@ def model_card(res: dict) -> str:
         for t in list(res["labels"]) + ["micro"]:
             a, b = cv["scores"]["strict"][t], cv["scores"]["lenient"][t]
             lines.append(f"| {t} | {a['P']:.3f} | {a['R']:.3f} | {a['F1']:.3f} | {b['F1']:.3f} | {a['n_gold']} |")
-        lines += ["", "Per fold (strict micro F1): " + ", ".join(f"{f['strict_micro_F1']:.3f}" for f in cv["folds"]) + ".", ""]
+        lines += ["", "Per fold (strict micro F1): " + ", ".join(f"fold {f['fold']} {f['strict_micro_F1']:.3f}" for f in cv["folds"]) + ".", ""]
         if cv.get("note"):
             lines += [cv["note"], ""]
     f = res["final"]

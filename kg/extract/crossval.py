@@ -10,7 +10,9 @@ Lexicons and rules are fixed, not re-fitted per fold.
 
     python -m kg.extract.crossval --folds 5 --processes 2 --work-dir /tmp/kg-cv [--record kg/extract/model]
 
-``--record MODEL_DIR`` adds the result to that model's ``scores.json`` and model card.
+``--record MODEL_DIR`` adds the result to that model's ``scores.json`` and model card. A run too long
+for one sitting can be split: ``--only 2 --record MODEL_DIR --merge`` runs fold 2 and pools it with the
+folds already recorded there.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import json
 import os
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -46,7 +49,7 @@ def _run_fold(job: tuple) -> dict:
 
     from . import pipeline as P
 
-    i, test_ids, all_ids, work, seed, max_steps, config, overrides, reuse, silver, teacher = job
+    i, test_ids, all_ids, work, seed, max_steps, config, overrides, reuse, silver, teacher, procs = job
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     t0 = time.time()
     model = work / f"fold{i}-model"
@@ -58,7 +61,8 @@ def _run_fold(job: tuple) -> dict:
         ddocs = T.scirex_training_docs(vocab, docs, train_ids[:8], 1, full=False)
         ov = dict(overrides or {}) | ({"training.max_steps": max_steps} if max_steps else {})
         T.fit_self_trained(Path(config) if config else T.DEFAULT_CONFIG, model, tdocs, ddocs, seed, ov,
-                           work / f"fold{i}", T.unlabelled_records(silver), vocab, teacher=teacher)
+                           work / f"fold{i}", T.unlabelled_records(silver), vocab, teacher=teacher,
+                           processes=procs)
     os.environ["KG_MODEL"] = str(model)
     recs = T.abstract_records(test_ids)
     preds = list(P.extract_papers(papers_of(recs), workers=1))
@@ -68,21 +72,25 @@ def _run_fold(job: tuple) -> dict:
 def cross_validate(k: int = 5, processes: int = 2, seed: int = 0, max_steps: int | None = None,
                    work_dir: str | Path | None = None, config: str | None = None,
                    max_docs: int | None = None, overrides: dict | None = None, reuse_models: bool = False,
-                   silver: int | None = None, teacher: str = "ensemble") -> dict:
-    """Run the k folds (``processes`` at a time) and score the pooled predictions. Writes
-    ``cv.json`` and ``predictions.jsonl`` into ``work_dir``; returns the cv.json content."""
+                   silver: int | None = None, teacher: str = "ensemble", only: list[int] | None = None) -> dict:
+    """Run the k folds (``processes`` at a time; ``only`` some of them, e.g. one fold a session) and
+    score the pooled predictions of the folds run. Writes ``cv.json`` and ``predictions.jsonl`` into
+    ``work_dir``; returns the cv.json content (each fold also carries its own scores, for :func:`record`)."""
     from ..evaluate import score
 
     work = Path(work_dir) if work_dir else Path(tempfile.mkdtemp(prefix="kg-cv-"))
     work.mkdir(parents=True, exist_ok=True)
     all_ids = sorted(T.scirex_docs())[:max_docs] if max_docs else sorted(T.scirex_docs())
     overrides = T.with_static_vectors(Path(config) if config else T.DEFAULT_CONFIG, overrides, work, silver, print)
-    jobs = [(i, f, all_ids, work, seed, max_steps, config, overrides, reuse_models, silver, teacher)
-            for i, f in enumerate(folds(all_ids, k))]
-    with get_context("fork").Pool(processes) as pool:
-        runs = pool.map(_run_fold, jobs, chunksize=1)
+    run = [(i, f) for i, f in enumerate(folds(all_ids, k)) if only is None or i in only]
+    procs = max(1, processes // len(run))  # fewer folds than processes: each fold's teacher uses the rest
+    jobs = [(i, f, all_ids, work, seed, max_steps, config, overrides, reuse_models, silver, teacher, procs)
+            for i, f in run]
+    # not a multiprocessing.Pool: its daemonic workers could not start the teacher's own processes
+    with ProcessPoolExecutor(min(processes, len(jobs)), mp_context=get_context("fork")) as pool:
+        runs = list(pool.map(_run_fold, jobs))
     preds = [p for r in runs for p in r["preds"]]
-    gold = T.abstract_records(all_ids)
+    gold = T.abstract_records([i for r in runs for i in r["test_ids"]])
     result = {
         "method": f"{k}-fold cross-validation over {len(all_ids)} SciREX dev papers, folds by md5(paper id) "
                   "(fold 0 = the fixed held-out split); full kg extract pipeline; NER retrained per fold",
@@ -91,9 +99,10 @@ def cross_validate(k: int = 5, processes: int = 2, seed: int = 0, max_steps: int
                      "static_vectors": "paths.vectors" in overrides},
         "scores": score(gold, preds),
         "folds": [{"fold": r["fold"], "papers": len(r["test_ids"]), "seconds": r["train_seconds"],
-                   "strict_micro_F1": score(T.abstract_records(r["test_ids"]), r["preds"])["strict"]["micro"]["F1"]}
-                  for r in runs],
+                   "scores": score(T.abstract_records(r["test_ids"]), r["preds"])} for r in runs],
     }
+    for f in result["folds"]:
+        f["strict_micro_F1"] = f["scores"]["strict"]["micro"]["F1"]
     with open(work / "predictions.jsonl", "w", encoding="utf-8") as fh:
         for p in preds:
             fh.write(json.dumps(p, ensure_ascii=False) + "\n")
@@ -101,10 +110,26 @@ def cross_validate(k: int = 5, processes: int = 2, seed: int = 0, max_steps: int
     return result
 
 
-def record(result: dict, model_dir: Path) -> None:
-    """Add a cross-validation result to a trained model's scores.json and regenerate its model card."""
+def record(result: dict, model_dir: Path, merge: bool = False) -> None:
+    """Add a cross-validation result to a trained model's scores.json and regenerate its model card.
+
+    ``merge``: the result holds other folds of the run already recorded (same settings, e.g. the folds
+    a later session ran); the recorded scores become those of all the folds pooled (:func:`pool`)."""
+    from ..evaluate import pool
+
     scores = json.loads((model_dir / "scores.json").read_text())
-    scores["crossval"] = {k: result[k] for k in ("method", "settings", "scores", "folds", "note") if k in result}
+    new = {k: result[k] for k in ("method", "settings", "scores", "folds", "note") if k in result}
+    old = scores.get("crossval")
+    if merge and old:
+        if old["settings"] != new["settings"]:
+            raise ValueError(f"cannot merge folds run with other settings: {old['settings']} != {new['settings']}")
+        done = {f["fold"] for f in old["folds"]}
+        if done & {f["fold"] for f in new["folds"]}:
+            raise ValueError(f"folds {sorted(done & {f['fold'] for f in new['folds']})} are already recorded")
+        new["scores"] = pool([old["scores"], new["scores"]])
+        new["folds"] = sorted(old["folds"] + new["folds"], key=lambda f: f["fold"])
+        new.setdefault("note", old.get("note"))
+    scores["crossval"] = new
     (model_dir / "scores.json").write_text(json.dumps(scores, indent=1) + "\n")
     (model_dir / "README.md").write_text(model_card(scores))
 
@@ -124,7 +149,10 @@ if __name__ == "__main__":  # pragma: no cover
     ap.add_argument("--max-docs", type=int, default=None)
     ap.add_argument("--reuse-models", action="store_true",
                     help="keep fold models already in --work-dir (re-score changed rules without retraining)")
+    ap.add_argument("--only", default=None, help="comma-separated fold numbers to run (default: all)")
     ap.add_argument("--record", default=None, help="model directory whose scores.json / README.md get the result")
+    ap.add_argument("--merge", action="store_true",
+                    help="with --record: pool these folds with the folds already recorded (same settings)")
     ap.add_argument("--silver", type=int, default=None,
                     help="unlabelled abstracts each fold self-trains on (default all, as kg train; 0: none)")
     ap.add_argument("--teacher", default="ensemble", choices=T.TEACHERS,
@@ -134,8 +162,9 @@ if __name__ == "__main__":  # pragma: no cover
     a = ap.parse_args()
     res = cross_validate(a.folds, a.processes, a.seed, a.max_steps, a.work_dir, a.config, a.max_docs,
                          reuse_models=a.reuse_models, silver=a.silver, teacher=a.teacher,
-                         overrides=None if a.vectors is None else {T.VECTORS_FLAG: a.vectors})
+                         overrides=None if a.vectors is None else {T.VECTORS_FLAG: a.vectors},
+                         only=[int(x) for x in a.only.split(",")] if a.only else None)
     print(format_scores(res["scores"]))
-    print(json.dumps(res["folds"], indent=1))
+    print(json.dumps([{k: v for k, v in f.items() if k != "scores"} for f in res["folds"]], indent=1))
     if a.record:
-        record(res, Path(a.record))
+        record(res, Path(a.record), merge=a.merge)
