@@ -83,4 +83,6 @@ def model_card(res: dict) -> str:
         "Rebuild: `kg train` (or `make model`), see `docs/model.md`.",
         "",
     ]
+    if f.get("note"):
+        lines += [f["note"], ""]
     return "\n".join(lines)
