@@ -156,3 +156,17 @@ def test_the_model_card_says_whether_the_shipped_model_has_static_vectors():
     card = (path / "README.md").read_text()
     assert ("static word vectors distilled from all-MiniLM-L6-v2" in card) == has_vectors
     assert ("no pretrained vectors" in card) == (not has_vectors)
+
+
+def test_the_shipped_model_card_is_generated_from_its_scores():
+    """The card is never hand-edited: every figure in it (held-out folds, training time and its note)
+    comes from scores.json, so the two cannot disagree."""
+    from kg.extract.card import model_card
+    from kg.extract.pipeline import model_path
+
+    path = model_path()
+    if path is None:
+        pytest.skip("no shipped model in this checkout")
+    scores = json.loads((path / "scores.json").read_text())
+    assert (path / "README.md").read_text() == model_card(scores)
+    assert scores["final"]["size_bytes"] <= 30_000_000
