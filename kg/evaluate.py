@@ -87,22 +87,22 @@ def score(gold, pred, types: Iterable[str] | None = None) -> dict:
                 tot[t][1] += len(P)
                 tot[t][2] += tp_g
                 ng[t] += len(G)
-        res = {}
-        for t in types + ["micro"]:
-            if t == "micro":
-                a = sum(tot[x][0] for x in types)
-                b = sum(tot[x][1] for x in types)
-                c = sum(tot[x][2] for x in types)
-                n = sum(ng.values())
-            else:
-                a, b, c = tot[t]
-                n = ng[t]
-            P = a / b if b else 0.0
-            R = c / n if n else 0.0
-            F = 2 * P * R / (P + R) if P + R else 0.0
-            res[t] = {"P": round(P, 3), "R": round(R, 3), "F1": round(F, 3), "n_gold": n, "n_pred": b}
-        out[mode] = res
+        out[mode] = _table({t: tot[t] + [ng[t]] for t in types})
     return out
+
+
+def _table(counts: dict[str, list[int]]) -> dict:
+    """Per type and micro-summed: ``[tp on prediction side, n_pred, tp on gold side, n_gold]`` ->
+    ``{P, R, F1, n_gold, n_pred}``."""
+    counts = dict(counts)
+    counts["micro"] = [sum(c[i] for c in counts.values()) for i in range(4)]
+    res = {}
+    for t, (a, b, c, n) in counts.items():
+        P = a / b if b else 0.0
+        R = c / n if n else 0.0
+        F = 2 * P * R / (P + R) if P + R else 0.0
+        res[t] = {"P": round(P, 3), "R": round(R, 3), "F1": round(F, 3), "n_gold": n, "n_pred": b}
+    return res
 
 
 def pool(parts: Iterable[dict]) -> dict:
@@ -126,14 +126,7 @@ def pool(parts: Iterable[dict]) -> dict:
                 tot[t][1] += r["n_pred"]
                 tot[t][2] += round(r["R"] * r["n_gold"])
                 tot[t][3] += r["n_gold"]
-        res = {}
-        for t in types + ["micro"]:
-            a, b, c, n = tot[t] if t != "micro" else [sum(tot[x][i] for x in types) for i in range(4)]
-            P = a / b if b else 0.0
-            R = c / n if n else 0.0
-            F = 2 * P * R / (P + R) if P + R else 0.0
-            res[t] = {"P": round(P, 3), "R": round(R, 3), "F1": round(F, 3), "n_gold": n, "n_pred": b}
-        out[mode] = res
+        out[mode] = _table(tot)
     return out
 
 
