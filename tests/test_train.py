@@ -118,6 +118,8 @@ def test_tiny_cross_validation_scores_every_paper_with_a_model_that_did_not_see_
         assert merged["scores"] == res["scores"] and [f["fold"] for f in merged["folds"]] == [0, 1]
         with pytest.raises(ValueError, match="already recorded"):
             record(one, card, merge=True)
+        with pytest.raises(ValueError, match="folds 0 to 1 only"):
+            cross_validate(only=[2], **kw)
 
 
 def test_static_vectors_are_built_only_when_the_config_asks(tmp_path):

@@ -83,6 +83,8 @@ def cross_validate(k: int = 5, processes: int = 2, seed: int = 0, max_steps: int
     all_ids = sorted(T.scirex_docs())[:max_docs] if max_docs else sorted(T.scirex_docs())
     overrides = T.with_static_vectors(Path(config) if config else T.DEFAULT_CONFIG, overrides, work, silver, print)
     run = [(i, f) for i, f in enumerate(folds(all_ids, k)) if only is None or i in only]
+    if not run:
+        raise ValueError(f"--only {only}: there are folds 0 to {k - 1} only")
     procs = max(1, processes // len(run))  # fewer folds than processes: each fold's teacher uses the rest
     jobs = [(i, f, all_ids, work, seed, max_steps, config, overrides, reuse_models, silver, teacher, procs)
             for i, f in run]
@@ -98,11 +100,12 @@ def cross_validate(k: int = 5, processes: int = 2, seed: int = 0, max_steps: int
                      "silver": silver, "teacher": teacher if silver != 0 else None,
                      "static_vectors": "paths.vectors" in overrides},
         "scores": score(gold, preds),
-        "folds": [{"fold": r["fold"], "papers": len(r["test_ids"]), "seconds": r["train_seconds"],
-                   "scores": score(T.abstract_records(r["test_ids"]), r["preds"])} for r in runs],
+        "folds": [],
     }
-    for f in result["folds"]:
-        f["strict_micro_F1"] = f["scores"]["strict"]["micro"]["F1"]
+    for r in runs:
+        s = score(T.abstract_records(r["test_ids"]), r["preds"])
+        result["folds"].append({"fold": r["fold"], "papers": len(r["test_ids"]), "seconds": r["train_seconds"],
+                                "strict_micro_F1": s["strict"]["micro"]["F1"], "scores": s})
     with open(work / "predictions.jsonl", "w", encoding="utf-8") as fh:
         for p in preds:
             fh.write(json.dumps(p, ensure_ascii=False) + "\n")
