@@ -254,6 +254,39 @@ def test_an_ner_method_named_by_what_is_done_is_a_task():
                    ("Method", "maximum likelihood estimation"), ("Task", "parsing tasks")}
 
 
+def test_an_ner_dataset_named_by_what_is_done_is_a_task_and_modeling_is_done():
+    """"English-to-French translation" and "the TIMIT phoneme recognition task" are tasks even when the NER
+    calls them datasets; "language modeling" is a task; "TIMIT" and a "benchmark" stay datasets."""
+    text = ("We report English-to-French translation, language modeling and the TIMIT phoneme recognition task "
+            "results on TIMIT and the WikiQA benchmark.")
+    got = _resolve(text, [("Dataset", "English-to-French translation"), ("Method", "language modeling"),
+                          ("Dataset", "TIMIT phoneme recognition task"), ("Dataset", "WikiQA benchmark")])
+    assert got == {("Task", "English-to-French translation"), ("Task", "language modeling"),
+                   ("Task", "TIMIT phoneme recognition task"), ("Dataset", "WikiQA benchmark")}
+
+
+def test_two_ner_names_of_one_type_side_by_side_are_one_name():
+    """The NER broke "Click-Through Rate Prediction" in two; a comma or a word between two names keeps both."""
+    text = "Deep Interest Network for Click-Through Rate Prediction, on Criteo and Avazu, with BERT, ELMo."
+    got = _resolve(text, [("Method", "Deep Interest Network"), ("Task", "Click-Through"),
+                          ("Method", "Rate Prediction"), ("Dataset", "Criteo"), ("Dataset", "Avazu"),
+                          ("Method", "BERT"), ("Method", "ELMo")])
+    assert got == {("Method", "Deep Interest Network"), ("Task", "Click-Through Rate Prediction"),
+                   ("Dataset", "Criteo"), ("Dataset", "Avazu"), ("Method", "BERT"), ("Method", "ELMo")}
+
+
+@pytest.mark.parametrize("ner", [("Dataset", "CVPR 2015"), ("Method", "NIPS'17"), ("Dataset", "arXiv"),
+                                 ("Dataset", "En-De"), ("Dataset", "En\u2013Fi")])
+def test_venues_and_language_pairs_are_not_entities(ner):
+    text = f"The work extends our {ner[1]} paper."
+    assert _resolve(text, [ner]) == set()
+
+
+def test_a_longer_name_with_a_venue_in_it_stays():
+    text = "We evaluate on the EMNLP RepEval shared task data and CVPR."
+    assert _resolve(text, [("Dataset", "EMNLP RepEval")]) == {("Dataset", "EMNLP RepEval")}
+
+
 def test_a_metric_unit_belongs_to_the_mention_but_not_to_the_name():
     rec = extract_one("", "Our model improves over the baseline by 2.1 BLEU points on WMT 2014 English-German "
                           "and reaches a BLEU of 41.0 on English-French.")

@@ -77,6 +77,9 @@ def _task_head(word: str) -> bool:
     return _listed(word, "task_heads.txt") or (word.endswith("s") and _listed(word[:-1], "task_heads.txt"))
 
 
+# "En-De", "En–Fi", "cs-en": two language codes name a translation direction, not a dataset or method
+LANGUAGE_PAIR = re.compile(r"^[A-Za-z][a-z]\s*[-\u2013\u2192>]\s*[A-Za-z][a-z]$")
+VENUE_YEAR = re.compile(r"\s*['’]?\d{2,4}$")  # "CVPR 2015", "NIPS'17"
 WORDISH = re.compile(r"[\w-]")
 
 
@@ -102,14 +105,9 @@ class Resolver:
     def __call__(self, doc: Doc) -> Doc:
         found = mentions(doc)
         text = doc_text(doc)
-        for ent in doc.ents:
-            if ent.label_ in ENTITY_TYPES:
-                start, end = ent.start_char, ent.end_char  # text[start:end] == ent.text, built faster
-                label = ent.label_
-                if label == "Method" and _task_head(ent[-1].lower_):
-                    label = "Task"  # "machine translation", "speaker verification": named by what is done
-                found.append(Mention(label, text[start:end], start, end,
-                                     confidence=self.ner_confidence, component="ner"))
+        for start, end, label in self._joined_ents(doc.ents, text):
+            found.append(Mention(label, text[start:end], start, end,
+                                 confidence=self.ner_confidence, component="ner"))
         short, long = self._acronym_mentions(doc, found)
         found = self._yield_to_long_forms(found + short, long) + long
         kept = self._metric_compounds(self._drop_nested_lexicon_hits(self._dedupe(found)), text)
@@ -120,6 +118,9 @@ class Resolver:
                 continue  # never across the title/abstract seam
             if m.type == "Metric" and _listed(m.text, "not_metrics.txt"):
                 continue  # "speed", "robustness": a quality, not a metric
+            if m.type != "Hardware" and (_listed(VENUE_YEAR.sub("", m.text), "venues.txt")
+                                         or LANGUAGE_PAIR.match(m.text)):
+                continue  # "CVPR 2015": where a paper appears; "En-De": a translation direction
             if not m.name:
                 m.name = canonical_name(m.type, m.text)
             if (tail := TRAILING.get(m.type)) and (hit := tail.match(text, m.end)):
@@ -132,6 +133,27 @@ class Resolver:
         out.sort(key=lambda m: (m.start, m.end, m.type))
         doc._.kg_mentions = out
         return doc
+
+    @staticmethod
+    def _joined_ents(ents, text: str) -> list[tuple[int, int, str]]:
+        """``(start, end, label)`` of the NER's entities, a Method or Dataset that ends in a task head noun
+        retyped as a Task ("machine translation", "speaker verification": named by what is done, and
+        "English-to-French translation" is no dataset), and two entities of one type with only a space
+        between them joined: no English phrase puts two names of one kind side by side without a comma or
+        a word between them, so the NER broke one name ("Click-Through" + "Rate Prediction",
+        "spectral parameterization of" + "dilated convolutional kernels")."""
+        out: list[list] = []
+        for ent in ents:
+            if (label := ent.label_) not in ENTITY_TYPES:
+                continue
+            if label in ("Method", "Dataset") and _task_head(ent[-1].lower_):
+                label = "Task"
+            start, end = ent.start_char, ent.end_char  # text[start:end] == ent.text, built faster
+            if out and out[-1][2] == label and out[-1][1] + 1 == start and text[start - 1] == " ":
+                out[-1][1] = end
+            else:
+                out.append([start, end, label])
+        return [tuple(x) for x in out]
 
     @staticmethod
     def _acronym_mentions(doc: Doc, found: list[Mention]) -> tuple[list[Mention], list[Mention]]:
