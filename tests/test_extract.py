@@ -287,6 +287,12 @@ def test_a_longer_name_with_a_venue_in_it_stays():
     assert _resolve(text, [("Dataset", "EMNLP RepEval")]) == {("Dataset", "EMNLP RepEval")}
 
 
+def test_a_lexicon_alias_with_an_apostrophe_matches_the_typographic_one_too():
+    rec = extract_one("", "We use the parallel corpora from WMT\u201915 and WMT'17 and report 42 fps.")
+    got = {(e["type"], e["text"], e["name"]) for e in rec["entities"]}
+    assert {("Dataset", "WMT\u201915", "WMT15"), ("Dataset", "WMT'17", "WMT17"), ("Metric", "fps", "FPS")} <= got
+
+
 def test_a_metric_unit_belongs_to_the_mention_but_not_to_the_name():
     rec = extract_one("", "Our model improves over the baseline by 2.1 BLEU points on WMT 2014 English-German "
                           "and reaches a BLEU of 41.0 on English-French.")

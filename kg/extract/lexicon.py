@@ -68,7 +68,8 @@ def alias_index() -> dict[tuple[str, str], str]:
 
 
 class LexiconMatcher:
-    """Adds a Mention for every lexicon alias in the text (longest match wins)."""
+    """Adds a Mention for every lexicon alias in the text (longest match wins); an alias written with
+    an apostrophe also matches with the typographic one ("WMT'15", "WMT\u201915")."""
 
     def __init__(self, nlp: Language, name: str, lexicon: str = "lexicon.tsv",
                  emit_types: tuple[str, ...] = ("Method", "Dataset", "Metric")):
@@ -82,7 +83,7 @@ class LexiconMatcher:
             key = f"{e.type}|{i}"
             self.entries[key] = e
             exact, lower = [], []
-            for alias in {e.name, *e.aliases}:
+            for alias in {v for a in (e.name, *e.aliases) for v in (a, a.replace("'", "\u2019"))}:
                 (exact if is_case_sensitive(alias) else lower).append(nlp.make_doc(alias))
             if exact:
                 self.exact.add(key, exact)
