@@ -87,6 +87,36 @@ def test_title_prefix_is_the_proposed_method():
     assert [r["target"] for r in proposes] == ["GPipe"]
 
 
+@pytest.mark.parametrize("title, task", [
+    ("Regularizing Face Verification Nets For Pain Intensity Regression", "Pain Intensity Regression"),
+    ("Faster R-CNN: Towards Real-Time Object Detection with Region Proposal Networks", "Real-Time Object Detection"),
+    ("Full-Resolution Residual Networks for Semantic Segmentation in Street Scenes", "Semantic Segmentation"),
+    ("Direct Output Connection for a High-Rank Language Model", None),
+    ("Attention Is All You Need", None),
+])
+def test_what_a_title_says_its_method_is_for_is_the_task(title, task):
+    from kg.extract.rules import title_task
+
+    assert (title_task(title) or [None])[0] == task
+
+
+def test_the_title_task_rule_yields_to_what_the_ner_found_there():
+    """Only where the NER tagged nothing: its own mention of the phrase (any type, any boundary) stands."""
+    import spacy
+
+    from kg.extract.pipeline import SEAM
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("kg_rules")
+    title = "Deep Networks For Pain Intensity Regression"
+    for ner, expected in [([], {("Task", "Pain Intensity Regression")}), ([("Method", "Intensity Regression")], set())]:
+        doc = nlp.make_doc(title + SEAM + "We regress.")
+        doc.user_data["title_end"] = len(title)
+        doc.ents = [doc.char_span(title.index(t), title.index(t) + len(t), label=lab) for lab, t in ner]
+        doc = nlp.get_pipe("kg_rules")(doc)
+        assert {(m.type, m.text) for m in doc._.kg_mentions if m.type == "Task"} == expected
+
+
 def test_a_catchy_title_phrase_is_not_a_method():
     rec = extract_one("Flow Straight and Fast: Learning to Generate and Transfer Data", "We present a method.")
     assert not [r for r in rec["relations"] if r["type"] == "PROPOSES" and "Flow Straight" in r["target"]]

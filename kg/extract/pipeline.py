@@ -6,7 +6,8 @@ Pipeline (all real spaCy components, batched with ``nlp.pipe``):
                     from the token arrays
     kg_fields       title and abstract are one Doc; the seam is a sentence boundary
     kg_lexicon      lexicon aliases -> canonical Dataset / Metric / Task / Method
-    kg_rules        the paper's own method (title prefix, "we propose X"), acronym definitions
+    kg_rules        the paper's own method (title prefix, "we propose X"), the title's task ("... for X"),
+                    acronym definitions
     kg_hardware     GPUs/TPUs/CPUs with counts and compute amounts
     kg_resolver     NER spans + acronyms, dedupe, canonical names, generic flag
     kg_results      numeric results tied to metric / dataset / method

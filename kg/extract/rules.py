@@ -1,7 +1,11 @@
-"""Rule components: the paper's own method (title prefix, "we propose X") and acronym definitions.
+"""Rule components: the paper's own method (title prefix, "we propose X"), the title's task and acronym
+definitions.
 
 - Title prefix: "GPipe: Efficient Training of ..." -> Method "GPipe", role "proposes", when the
   prefix looks like a coined name (internal capital, digit or all caps; at most three words).
+- Title task: "Deep Residual Learning for Image Recognition", "Faster R-CNN: Towards Real-Time Object
+  Detection with ..." -> Task "Image Recognition" / "Real-Time Object Detection", where the NER tagged
+  nothing in that phrase (its mention, of whatever type and boundary, stands).
 - "we propose / introduce / present X", "called / named / dubbed / termed X" -> Method, "proposes".
 - Acronym definitions "Differentiable Search Index (DSI)": the long form and the acronym are one
   entity; recorded in ``doc.user_data["acronyms"]`` (acronym -> long form) for the resolver.
@@ -44,6 +48,23 @@ SPACE = re.compile(r"[ ]")
 TITLE_WORDS = {"rethinking", "revisiting", "review", "survey", "position", "overview", "tutorial", "introduction",
                "perspective", "commentary", "correction", "erratum", "retraction", "abstract", "editorial"}
 STOP_LEAD = {"a", "an", "the", "of", "and", "for", "to", "in", "on", "with", "we", "our", "this", "that", "by", "via", "is"}
+
+
+# "Deep Residual Learning for Image Recognition", "... Towards Real-Time Object Detection with ...": what a
+# title says its method is for is the paper's task
+TITLE_FOR = re.compile(r"\b(?:[Ff]or|FOR|[Tt]owards|TOWARDS)\s+((?:[A-Za-z0-9][\w\-]*\s+){0,5}?[A-Za-z0-9][\w\-]*)\s*"
+                       r"(?=[:(]|$|\s(?i:with|using|via|by|on|in|from|through|and|without|based)\s)")
+
+
+def title_task(title: str) -> tuple[str, int, int] | None:
+    """The phrase after the title's last "for" / "towards" up to its end, a colon or a preposition (at most
+    six words, not led by a determiner or pronoun)."""
+    found = None
+    for m in TITLE_FOR.finditer(title):
+        found = m
+    if found is None or found.group(1).split()[0].lower() in STOP_LEAD:
+        return None
+    return found.group(1), found.start(1), found.end(1)
 
 
 def is_codename(token: str) -> bool:
@@ -144,6 +165,9 @@ class ProposalRules:
             if tm:
                 out.append(Mention("Method", tm[0], tm[1], tm[2], confidence=0.85,
                                    component=self.name, role="proposes"))
+            tt = title_task(text[:title_end])
+            if tt and not any(e.start_char < tt[2] and tt[1] < e.end_char for e in doc.ents):
+                out.append(Mention("Task", tt[0], tt[1], tt[2], confidence=0.6, component=self.name))
         acronyms = doc.user_data.setdefault("acronyms", {})
         for long_form, ls, le, acro, as_, ae in acronym_definitions(text):
             acronyms[acro] = long_form
