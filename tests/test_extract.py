@@ -295,14 +295,6 @@ def test_an_ner_dataset_named_by_what_is_done_is_a_task_and_modeling_is_done():
                    ("Task", "TIMIT phoneme recognition task"), ("Dataset", "WikiQA benchmark")}
 
 
-def test_learning_names_a_task():
-    text = "We study multi-task learning and semi-supervised learning with a residual learning framework."
-    got = _resolve(text, [("Method", "multi-task learning"), ("Method", "semi-supervised learning"),
-                          ("Method", "residual learning framework")])
-    assert got == {("Task", "multi-task learning"), ("Task", "semi-supervised learning"),
-                   ("Method", "residual learning framework")}
-
-
 def test_two_ner_names_of_one_type_side_by_side_are_one_name():
     """The NER broke "Click-Through Rate Prediction" in two; a comma or a word between two names keeps both."""
     text = "Deep Interest Network for Click-Through Rate Prediction, on Criteo and Avazu, with BERT, ELMo."
