@@ -235,9 +235,11 @@ def rec_abstract_index(phrase: str) -> int:
 
 
 def test_a_dataset_mention_includes_its_head_noun_but_the_name_does_not():
-    rec = extract_one("", "We evaluate on the LFW dataset and the 300W benchmark, and train on CIFAR-10.")
+    rec = extract_one("", "We evaluate on the LFW dataset and the 300W benchmark, and train on CIFAR-10 "
+                          "and the Gigaword benchmark dataset.")
     got = {(e["text"], e["name"]) for e in rec["entities"] if e["type"] == "Dataset"}
-    assert {("LFW dataset", "LFW"), ("300W benchmark", "300W"), ("CIFAR-10", "CIFAR-10")} <= got
+    assert {("LFW dataset", "LFW"), ("300W benchmark", "300W"), ("CIFAR-10", "CIFAR-10"),
+            ("Gigaword benchmark dataset", "Gigaword")} <= got
 
 
 def test_the_ner_mention_around_one_lexicon_hit_wins_but_a_merged_list_does_not():

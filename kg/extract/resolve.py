@@ -21,7 +21,7 @@ _DATASET_NOUN = r"(?:data ?sets?|benchmarks?|corpus|corpora)"
 DATASET_SUFFIX = re.compile(rf"\s+{_DATASET_NOUN}$", re.I)  # stripped from canonical Dataset names
 # "the LFW dataset", "the 300W benchmark": the mention includes the head noun (SciREX marks it so in 27
 # of the 41 dev abstracts that have one); the canonical name stays without it (canonical_name)
-DATASET_HEAD = re.compile(rf"[ -]{_DATASET_NOUN}\b", re.I)
+DATASET_HEAD = re.compile(rf"(?:[ -]{_DATASET_NOUN}){{1,2}}\b", re.I)  # "benchmark dataset" too
 # "2.0 BLEU points", "+1.1 F1 points": the unit belongs to the Metric mention (SciREX marks all 4 such
 # mentions of the dev abstracts so); the canonical name stays "BLEU"
 METRIC_UNIT = re.compile(r" points?\b", re.I)
