@@ -297,6 +297,19 @@ def test_an_ner_dataset_named_by_what_is_done_is_a_task_and_modeling_is_done():
                    ("Task", "TIMIT phoneme recognition task"), ("Dataset", "WikiQA benchmark")}
 
 
+def test_an_ner_mention_that_starts_or_stops_inside_a_hyphenated_word_takes_all_of_it():
+    text = "We scale up end-to-end speech recognition with M-Walk and BERT-based rankers."
+    got = _resolve(text, [("Task", "end speech recognition"), ("Method", "M"), ("Method", "BERT")])
+    assert got == {("Task", "end-to-end speech recognition"), ("Method", "M-Walk"), ("Method", "BERT")}
+
+
+def test_a_lexicon_name_inside_a_longer_hyphenated_name_is_not_matched():
+    rec = extract_one("", "CornerNet-Squeeze and Fast-CornerNet beat CornerNet; BERT-based rankers use BERT.")
+    lex = {e["text"] for e in rec["entities"] if e["component"] == "kg_lexicon"}
+    assert lex == {"CornerNet", "BERT"}
+    assert [e["start"] for e in rec["entities"] if e["component"] == "kg_lexicon" and e["text"] == "CornerNet"] == [42]
+
+
 def test_two_ner_names_of_one_type_side_by_side_are_one_name():
     """The NER broke "Click-Through Rate Prediction" in two; a comma or a word between two names keeps both."""
     text = "Deep Interest Network for Click-Through Rate Prediction, on Criteo and Avazu, with BERT, ELMo."

@@ -80,6 +80,8 @@ def _task_head(word: str) -> bool:
 # "En-De", "En–Fi", "cs-en": two language codes name a translation direction, not a dataset or method
 LANGUAGE_PAIR = re.compile(r"^[A-Za-z][a-z]\s*[-\u2013\u2192>]\s*[A-Za-z][a-z]$")
 VENUE_YEAR = re.compile(r"\s*['’]?\d{2,4}$")  # "CVPR 2015", "NIPS'17"
+HYPHENATED_START = re.compile(r"[\w-]*$")  # the rest of a hyphenated word before a position
+HYPHENATED_END = re.compile(r"(?:-[A-Z0-9]\w*)+")  # "-Walk" after "M"; not "-based" after "BERT"
 WORDISH = re.compile(r"[\w-]")
 
 
@@ -136,7 +138,8 @@ class Resolver:
 
     @staticmethod
     def _joined_ents(ents, text: str) -> list[tuple[int, int, str]]:
-        """``(start, end, label)`` of the NER's entities, a Method or Dataset that ends in a task head noun
+        """``(start, end, label)`` of the NER's entities, widened to whole hyphenated words ("end-to-end
+        speech recognition", not "end speech recognition"; "M-Walk", not "M"; "BERT" of "BERT-based" stays), a Method or Dataset that ends in a task head noun
         retyped as a Task ("machine translation", "speaker verification": named by what is done, and
         "English-to-French translation" is no dataset), and two entities of one type with only a space
         between them joined: no English phrase puts two names of one kind side by side without a comma or
@@ -149,6 +152,10 @@ class Resolver:
             if label in ("Method", "Dataset") and _task_head(ent[-1].lower_):
                 label = "Task"
             start, end = ent.start_char, ent.end_char  # text[start:end] == ent.text, built faster
+            while start > 1 and text[start - 1] == "-" and text[start - 2].isalnum():  # "end-to-|end ..."
+                start = HYPHENATED_START.search(text, 0, start - 1).start()
+            if (m := HYPHENATED_END.match(text, end)) and end > start:  # "M|-Walk"
+                end = m.end()
             if out and out[-1][2] == label and out[-1][1] + 1 == start and text[start - 1] == " ":
                 out[-1][1] = end
             else:
