@@ -107,7 +107,7 @@ class Resolver:
     def __call__(self, doc: Doc) -> Doc:
         found = mentions(doc)
         text = doc_text(doc)
-        for start, end, label in self._joined_ents(doc.ents, text):
+        for start, end, label in self._ner_spans(doc.ents, text):
             found.append(Mention(label, text[start:end], start, end,
                                  confidence=self.ner_confidence, component="ner"))
         short, long = self._acronym_mentions(doc, found)
@@ -137,14 +137,17 @@ class Resolver:
         return doc
 
     @staticmethod
-    def _joined_ents(ents, text: str) -> list[tuple[int, int, str]]:
-        """``(start, end, label)`` of the NER's entities, widened to whole hyphenated words ("end-to-end
-        speech recognition", not "end speech recognition"; "M-Walk", not "M"; "BERT" of "BERT-based" stays), a Method or Dataset that ends in a task head noun
-        retyped as a Task ("machine translation", "speaker verification": named by what is done, and
-        "English-to-French translation" is no dataset), and two entities of one type with only a space
-        between them joined: no English phrase puts two names of one kind side by side without a comma or
-        a word between them, so the NER broke one name ("Click-Through" + "Rate Prediction",
-        "spectral parameterization of" + "dilated convolutional kernels")."""
+    def _ner_spans(ents, text: str) -> list[tuple[int, int, str]]:
+        """``(start, end, label)`` of the NER's entities, corrected three ways:
+
+        - widened to whole hyphenated words: "end-to-end speech recognition", not "end speech
+          recognition"; "M-Walk", not "M" (but "BERT" of "BERT-based" stays);
+        - a Method or Dataset ending in a task head noun is a Task ("machine translation", "speaker
+          verification": named by what is done; "English-to-French translation" is no dataset);
+        - two entities of one type with only a space between them are one: no English phrase puts two
+          names of one kind side by side without a comma or a word, so the NER broke one name
+          ("Click-Through" + "Rate Prediction", "spectral parameterization of" + "dilated convolutional kernels").
+        """
         out: list[list] = []
         for ent in ents:
             if (label := ent.label_) not in ENTITY_TYPES:
@@ -152,9 +155,9 @@ class Resolver:
             if label in ("Method", "Dataset") and _task_head(ent[-1].lower_):
                 label = "Task"
             start, end = ent.start_char, ent.end_char  # text[start:end] == ent.text, built faster
-            while start > 1 and text[start - 1] == "-" and text[start - 2].isalnum():  # "end-to-|end ..."
+            if start > 1 and text[start - 1] == "-" and text[start - 2].isalnum():  # "end-to-|end ..."
                 start = HYPHENATED_START.search(text, 0, start - 1).start()
-            if (m := HYPHENATED_END.match(text, end)) and end > start:  # "M|-Walk"
+            if m := HYPHENATED_END.match(text, end):  # "M|-Walk"
                 end = m.end()
             if out and out[-1][2] == label and out[-1][1] + 1 == start and text[start - 1] == " ":
                 out[-1][1] = end
