@@ -7,6 +7,7 @@ overlaps, canonicalises names and flags generic phrases. Results go to ``doc._.k
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import asdict, dataclass, field
 
@@ -89,4 +90,20 @@ def sentence_around(doc: Doc, start: int, end: int) -> tuple[str, int]:
     a = max(0, bisect_right(starts, start) - 1)
     b = max(a, bisect_right(starts, end - 1) - 1)
     return text[starts[a]:spans[b][1]], starts[a]
+
+
+# Names joined by hyphens ("CornerNet-Squeeze", "end-to-end", "M-Walk") are one word to a reader but several
+# tokens to spaCy; the lexicon and the resolver ask the same two questions about a span's edges.
+HYPHEN_WORD_START = re.compile(r"[\w-]*$")  # the rest of a hyphenated word before a position
+HYPHEN_NAME_END = re.compile(r"(?:-[A-Z0-9]\w*)+")  # "-Squeeze", "-Walk", "-101"; not "-based"
+
+
+def hyphen_before(text: str, start: int) -> bool:
+    """A hyphen joins the span starting at ``start`` to the word before it ("end-to-|end")."""
+    return start > 1 and text[start - 1] == "-" and text[start - 2].isalnum()
+
+
+def hyphen_name_after(text: str, end: int):
+    """The capitalised or numbered hyphenated parts right after ``end`` ("M|-Walk"), as a match, else None."""
+    return HYPHEN_NAME_END.match(text, end)
 

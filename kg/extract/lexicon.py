@@ -17,7 +17,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from ..errors import ModelError
-from .base import ENTITY_TYPES, Mention, doc_text, mentions
+from .base import ENTITY_TYPES, Mention, doc_text, hyphen_before, hyphen_name_after, mentions
 from ..graph.schema import entity_key
 
 
@@ -67,14 +67,6 @@ def alias_index() -> dict[tuple[str, str], str]:
     return index
 
 
-def _glued(text: str, start: int, end: int) -> bool:
-    """The match is part of a longer hyphenated name: "CornerNet" in "CornerNet-Squeeze" or "M-CornerNet"
-    (a hyphen joins it to a word; after it, a capitalised or numbered part). "BERT-based" keeps BERT."""
-    before = start > 1 and text[start - 1] == "-" and text[start - 2].isalnum()
-    after = end + 1 < len(text) and text[end] == "-" and (text[end + 1].isupper() or text[end + 1].isdigit())
-    return before or after
-
-
 class LexiconMatcher:
     """Adds a Mention for every lexicon alias in the text (longest match wins); an alias written with
     an apostrophe also matches with the typographic one ("WMT'15", "WMT\u201915")."""
@@ -112,8 +104,8 @@ class LexiconMatcher:
             if any(s < te and ts < e for ts, te in spans):
                 continue
             span = doc[s:e]
-            if _glued(text, span.start_char, span.end_char):
-                continue
+            if hyphen_before(text, span.start_char) or hyphen_name_after(text, span.end_char):
+                continue  # "CornerNet" of "CornerNet-Squeeze" is not CornerNet; "BERT" of "BERT-based" is
             spans.append((s, e))
             out.append(Mention(entry.type, span.text, span.start_char, span.end_char, name=entry.name,
                                confidence=0.9, component=self.name))

@@ -14,7 +14,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..graph.schema import entity_key
-from .base import ENTITY_TYPES, Mention, doc_text, mentions
+from .base import (ENTITY_TYPES, HYPHEN_WORD_START, Mention, doc_text, hyphen_before, hyphen_name_after,
+                   mentions)
 from .lexicon import alias_index, load_wordlist
 
 _DATASET_NOUN = r"(?:data ?sets?|benchmarks?|corpus|corpora)"
@@ -80,8 +81,6 @@ def _task_head(word: str) -> bool:
 # "En-De", "En–Fi", "cs-en": two language codes name a translation direction, not a dataset or method
 LANGUAGE_PAIR = re.compile(r"^[A-Za-z][a-z]\s*[-\u2013\u2192>]\s*[A-Za-z][a-z]$")
 VENUE_YEAR = re.compile(r"\s*['’]?\d{2,4}$")  # "CVPR 2015", "NIPS'17"
-HYPHENATED_START = re.compile(r"[\w-]*$")  # the rest of a hyphenated word before a position
-HYPHENATED_END = re.compile(r"(?:-[A-Z0-9]\w*)+")  # "-Walk" after "M"; not "-based" after "BERT"
 WORDISH = re.compile(r"[\w-]")
 
 
@@ -155,9 +154,9 @@ class Resolver:
             if label in ("Method", "Dataset") and _task_head(ent[-1].lower_):
                 label = "Task"
             start, end = ent.start_char, ent.end_char  # text[start:end] == ent.text, built faster
-            if start > 1 and text[start - 1] == "-" and text[start - 2].isalnum():  # "end-to-|end ..."
-                start = HYPHENATED_START.search(text, 0, start - 1).start()
-            if m := HYPHENATED_END.match(text, end):  # "M|-Walk"
+            if hyphen_before(text, start):  # "end-to-|end ..."
+                start = HYPHEN_WORD_START.search(text, 0, start - 1).start()
+            if m := hyphen_name_after(text, end):  # "M|-Walk"
                 end = m.end()
             if out and out[-1][2] == label and out[-1][1] + 1 == start and text[start - 1] == " ":
                 out[-1][1] = end
