@@ -55,7 +55,7 @@ def _paper_ids(paper: Paper) -> list[str]:
     return ids
 
 
-def iter_graph(pairs: Callable[[], Iterable[tuple[Paper, dict]]]) -> Iterator[tuple]:
+def iter_graph(pairs: Callable[[], Iterable[tuple[Paper, dict]]], *, keep_generic: bool = False) -> Iterator[tuple]:
     """The graph as a stream of elements: ``("node", id, attrs)`` and ``("edge", u, v, key, attrs)``.
 
     ``pairs()`` must return a fresh iterable of (paper, record) sorted by paper id each time it is
@@ -63,6 +63,7 @@ def iter_graph(pairs: Callable[[], Iterable[tuple[Paper, dict]]]) -> Iterator[tu
     everything else), so a store can stream its records instead of holding them. Memory is the
     per-entity aggregates, not the edges: those are yielded as they are made. A node may be yielded
     before or after its edges; each node and each (u, v, key) edge is yielded once.
+    ``keep_generic`` keeps the mentions flagged generic as nodes (``kg build --keep-generic``).
     """
     from . import links
 
