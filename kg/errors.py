@@ -47,3 +47,7 @@ class QueryError(KgError):
 
 class ViewError(KgError):
     """A view cannot be produced (unknown centre node, empty selection)."""
+
+
+class AuditError(KgError):
+    """A graph-quality audit cannot run (unknown entity type, a labels file that is not an audit TSV)."""

@@ -48,3 +48,4 @@ def main(ctx: click.Context, verbose: bool) -> None:
 
 
 from . import commands  # noqa: E402,F401  (registers the commands)
+from . import audit  # noqa: E402,F401  (registers kg audit)
