@@ -8,9 +8,11 @@ is not an entity; every other alias matches case-insensitively.
 from __future__ import annotations
 
 import csv
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -28,8 +30,23 @@ class Entry:
     aliases: list[str] = field(default_factory=list)
 
 
+def data_dir():
+    """The folder of the extraction's data files: ``$KG_DATA_DIR`` when set (a whole copy of
+    ``kg/extract/data``, e.g. to try a lexicon change without touching the package), else the package's.
+    Every data file of the extraction is read through :func:`_data_path`, and ``kg build``'s
+    fingerprint (:mod:`kg.fingerprint`) hashes this folder, so records made with other data are redone."""
+    env = os.environ.get("KG_DATA_DIR")
+    if env:
+        if not Path(env).is_dir():
+            raise ModelError(f"KG_DATA_DIR={env} is not a directory; point it at a copy of kg/extract/data "
+                             f"or unset it to use the package's data files")
+        return Path(env)
+    return resources.files("kg.extract") / "data"
+
+
 def _data_path(name: str):
-    return resources.files("kg.extract") / "data" / name
+    """A data file of the extraction, in :func:`data_dir`."""
+    return data_dir() / name
 
 
 @lru_cache(maxsize=None)

@@ -27,14 +27,14 @@ from __future__ import annotations
 import csv
 import re
 from functools import lru_cache
-from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract.base import Mention, doc_text, mentions, results, sentence_spans
+from kg.extract.lexicon import _data_path
 
-DATA = Path(__file__).parent / "data" / "metrics_direction.tsv"
+DATA = "metrics_direction.tsv"  # in kg.extract.lexicon.data_dir() ($KG_DATA_DIR or the package's)
 COMPONENT = "kg_results"
 
 _NUMBER = r"(?<![\w.,^/@$€£-])(?<![A-Za-z]-)(?P<num>\d{1,3}(?:,\d{3})+(?![\d,])|\d+(?:\.\d+)?)"
@@ -105,7 +105,7 @@ def _lexicon():
     """(metric regex, alias key -> (canonical, lower_is_better))."""
     table: dict[str, tuple[str, bool]] = {}
     sens, insens = set(), set()
-    with open(DATA, encoding="utf-8") as f:
+    with _data_path(DATA).open("r", encoding="utf-8") as f:
         for row in csv.reader((ln for ln in f if ln.strip() and not ln.startswith("#")), delimiter="\t"):
             row += [""] * (3 - len(row))
             canonical, lib, aliases = row[0].strip(), row[1].strip().lower() == "true", row[2]
