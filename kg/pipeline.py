@@ -13,7 +13,8 @@ from pathlib import Path
 
 import networkx as nx
 
-from .extract.pipeline import EXTRACTOR, chunks, extract_papers
+from .extract.pipeline import chunks, extract_papers
+from .fingerprint import extraction_fingerprint, graph_fingerprint
 from .graph.build import build_graph as _build_graph, iter_graph, summary
 from .models import Paper
 from .sources import Report, read_papers
@@ -32,25 +33,30 @@ class BuildResult:
 
 
 def build(inputs: list[str], store_dir: str, fmt: str | None = None, workers: int = 1,
-          batch_size: int = 256, progress: Progress | None = None) -> BuildResult:
-    """Parse, extract (only new or changed papers), persist records, rebuild and save the graph."""
+          batch_size: int = 256, progress: Progress | None = None, keep_generic: bool = False) -> BuildResult:
+    """Parse, extract (only new or changed papers), persist records, rebuild and save the graph.
+
+    A paper is extracted again when its content hash or the extraction fingerprint (code, model, data
+    files, ``$KG_MODEL``: :mod:`kg.fingerprint`) differs from its stored record's; the graph is rebuilt
+    when the graph fingerprint (that one, the graph code and the options, e.g. ``keep_generic``) changed."""
     report = Report()
     store = Store(store_dir, create=True)
     result = BuildResult(report)
     with store.lock():
         known = store.known_hashes()
+        extraction_fp = extraction_fingerprint()
 
         def todo():
             for p in read_papers(inputs, fmt=fmt, report=report):
                 h = p.content_hash()
-                if known.get(p.id) == (h, EXTRACTOR):
+                if known.get(p.id) == (h, extraction_fp):
                     result.cached += 1
                     if progress:
                         progress(1)
                     continue
                 yield p
 
-        stamp = _graph_stamp()
+        stamp = graph_fingerprint(extraction_fp, keep_generic=keep_generic)
         fresh = store.graph_path.exists() and store.get_meta("graph_stamp") == _file_stamp(stamp, store.graph_path)
         # one extract_papers stream for the whole run (a new one per batch started a new worker
         # pool, with its pipeline load, every batch_size papers); records are committed per batch
@@ -72,7 +78,7 @@ def build(inputs: list[str], store_dir: str, fmt: str | None = None, workers: in
             if fresh:  # the saved graph no longer matches the records, until it is rebuilt below
                 store.set_meta("graph_stamp", None)
                 fresh = False
-            store.put_records(rows)  # committed per batch: a killed build loses at most one batch
+            store.put_records(rows, extraction_fp)  # committed per batch: a killed build loses at most one batch
             result.extracted += len(rows)
             if progress:
                 progress(len(rows))
@@ -81,19 +87,11 @@ def build(inputs: list[str], store_dir: str, fmt: str | None = None, workers: in
             result.summary = json.loads(cached_summary)
         else:
             # streamed from the records to graph.json: the graph is never whole in memory here
-            result.summary = store.write_graph(iter_graph(store.iter_records))
+            result.summary = store.write_graph(iter_graph(store.iter_records, keep_generic=keep_generic))
             store.set_meta("graph_summary", json.dumps(result.summary))
             store.set_meta("graph_stamp", _file_stamp(stamp, store.graph_path))
     store.close()
     return result
-
-
-def _graph_stamp() -> str:
-    """Identifies what built a graph: the extractor and the graph-building code."""
-    h = hashlib.sha1(EXTRACTOR.encode())
-    for f in sorted((Path(__file__).parent / "graph").glob("*.py")):
-        h.update(f.read_bytes())
-    return h.hexdigest()[:16]
 
 
 def _file_stamp(stamp: str, path: Path) -> str:

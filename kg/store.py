@@ -100,14 +100,17 @@ class Store:
             fh.close()
 
     def known_hashes(self) -> dict[str, tuple[str, str]]:
+        """``{paper id: (content hash, extraction fingerprint)}`` of the stored records."""
         return {pid: (h, ex) for pid, h, ex in self.db.execute("SELECT id, hash, extractor FROM papers")}
 
-    def put_records(self, rows: list[tuple[Paper, str, dict]]) -> None:
-        """Insert or replace (paper, hash, record) rows in one transaction."""
+    def put_records(self, rows: list[tuple[Paper, str, dict]], fingerprint: str) -> None:
+        """Insert or replace (paper, hash, record) rows in one transaction. ``fingerprint`` is the
+        :func:`kg.fingerprint.extraction_fingerprint` of the extraction that made the records (kept in
+        the ``extractor`` column; stores of older kg versions have the record's "kg-<version>" there)."""
         with self.db:
             self.db.executemany(
                 "INSERT OR REPLACE INTO papers (id, hash, extractor, paper, record) VALUES (?, ?, ?, ?, ?)",
-                [(p.id, h, r.get("extractor", ""), json.dumps(p.to_dict()), json.dumps(r)) for p, h, r in rows],
+                [(p.id, h, fingerprint, json.dumps(p.to_dict()), json.dumps(r)) for p, h, r in rows],
             )
 
     def iter_records(self) -> Iterator[tuple[Paper, dict]]:

@@ -16,13 +16,17 @@ INPUTS = click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_o
 @store_option
 @input_format_option
 @workers_option
+@click.option("--keep-generic", is_flag=True,
+              help='Keep generic phrases ("training", "objective function") as nodes too; by default they '
+                   'stay in the extraction records only.')
 @quiet_option
-def build(inputs, store, fmt, workers, quiet):
+def build(inputs, store, fmt, workers, keep_generic, quiet):
     """Parse INPUTS, extract entities (new or changed papers only), build and persist the graph."""
     from ..pipeline import build as run_build
 
     with progress_bar(quiet, "Extracting") as update:
-        result = run_build(list(inputs), store, fmt=fmt, workers=workers, progress=update)
+        result = run_build(list(inputs), store, fmt=fmt, workers=workers, progress=update,
+                           keep_generic=keep_generic)
     report_summary(result.report, quiet)
     s = result.summary
     if not quiet:
