@@ -17,6 +17,7 @@ from ..graph.schema import entity_key
 from .base import (ENTITY_TYPES, HYPHEN_WORD_START, Mention, doc_text, hyphen_before, hyphen_name_after,
                    mentions)
 from .lexicon import alias_index, load_wordlist
+from .specific import apply_policy
 
 _DATASET_NOUN = r"(?:data ?sets?|benchmarks?|corpus|corpora)"
 DATASET_SUFFIX = re.compile(rf"\s+{_DATASET_NOUN}$", re.I)  # stripped from canonical Dataset names
@@ -131,6 +132,8 @@ class Resolver:
                 m.generic = True
                 m.confidence = round(m.confidence * 0.5, 3)
             out.append(m)
+        # the node policy: only a specific entity becomes a node (kg.extract.specific)
+        apply_policy(out, text=text, title_end=boundary, acronyms=doc.user_data.get("acronyms"))
         out.sort(key=lambda m: (m.start, m.end, m.type))
         doc._.kg_mentions = out
         return doc

@@ -1,0 +1,298 @@
+"""The node policy: does a mention name one specific entity, worth a node of the graph?
+
+A mention is read as ``[vague modifiers] core [generic heads]`` ("a simple | reinforcement learning |
+framework"). It names an entity when one of these holds, checked in order:
+
+1. a lexicon entry, a hardware device, an acronym definition of the paper, or the paper's own
+   proposal ("we propose X", "X: ..." in the title);
+2. a coined word: an acronym, an internal capital or a digit (GPipe, VQ-VAE, 3D CNN), other than a
+   generic acronym (DNN, AI);
+3. what is left without the vague modifiers is an established term: a phrase that at least two
+   documents of a reference corpus use (``data/terms.tsv``, made by ``scripts/term_stats.py`` from
+   papers that are neither the demo nor evaluation sets), or one of the single words that name a
+   technique, task or measure (``data/standalone_terms.tsv``);
+4. without the generic heads too ("object detection task" -> "object detection"), the core is such a
+   term; the mention's name becomes the core, so both phrasings are one entity;
+5. the phrase is written as a name, every word capitalised, inside the abstract ("Sparse
+   Multidimensional Scaling").
+
+Everything else is a description ("deep methods", "downstream QA model", "learning process") and is
+flagged ``generic``: still reported by ``kg extract``, never a node. Metrics must also be measures: a
+loss, a bound, an objective or a hyper-parameter is no Metric (``data/not_metrics.txt``), and a vague
+quality ("translation quality", "computational cost") is none either.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..graph.schema import entity_key
+from .base import Mention
+from .lexicon import _data_path, alias_index, load_wordlist
+from .rules import is_codename
+
+WORD = re.compile(r"[A-Za-z0-9][\w'’+.]*(?:-[\w'’+.]+)*")
+COORDINATION = re.compile(r"\s(?:and|or|&)\s|[,/;]")
+FUNCTION_WORD = re.compile(r"\s(?:of|for|in|on|with|to|from|by|via|using|under|over|through)\s", re.I)
+ADJECTIVE_END = ("al", "ive", "ic", "ous", "ed", "ble", "ine", "ent", "ant", "ary")
+
+
+def singular(word: str) -> str:
+    """The singular of an English noun, by rule (enough for keys: "networks", "strategies", "losses")."""
+    w = word.lower()
+    if len(w) <= 3 or w.endswith(("ss", "us", "is", "ous")):
+        return w
+    if w.endswith("ies") and len(w) > 4:
+        return w[:-3] + "y"
+    if w.endswith(("sses", "shes", "ches", "xes")):
+        return w[:-2]
+    if w.endswith("s"):
+        return w[:-1]
+    return w
+
+
+def term_key(text: str) -> str:
+    """The key under which phrasings of one term meet: lower case, hyphens as spaces, last word singular."""
+    words = [w.replace("’", "'") for w in WORD.findall(text)]
+    if not words:
+        return ""
+    words[-1] = singular(words[-1])
+    return " ".join(words).lower().replace("-", " ")
+
+
+@lru_cache(maxsize=None)
+def _rows(name: str) -> tuple[tuple[str, ...], ...]:
+    """The rows of a TSV data file after its header row; lines starting with # are comments."""
+    text = _data_path(name).read_text(encoding="utf-8")
+    rows = [tuple(r) for r in csv.reader(text.splitlines(), delimiter="\t") if r and not r[0].startswith("#")]
+    return tuple(rows[1:])
+
+
+@lru_cache(maxsize=None)
+def _table(name: str) -> dict[str, frozenset[str]]:
+    """A TSV data file whose first two columns are a word and its types: key -> set of types."""
+    out: dict[str, set[str]] = {}
+    for row in _rows(name):
+        if len(row) >= 2:
+            out.setdefault(term_key(row[0]), set()).update(t.strip() for t in row[1].split(","))
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+@lru_cache(maxsize=None)
+def _name_heads() -> frozenset[str]:
+    return frozenset(term_key(r[0]) for r in _rows("generic_heads.tsv") if len(r) > 2 and r[2] == "yes")
+
+
+@lru_cache(maxsize=None)
+def established_terms() -> frozenset[str]:
+    """Keys of the reference corpus's terms (``data/terms.tsv``: key, documents)."""
+    return frozenset(_table("terms.tsv"))
+
+
+def _listed(word: str, name: str) -> bool:
+    return entity_key(word) in load_wordlist(name)
+
+
+def _is_head(word: str, type_: str) -> bool:
+    types = _table("generic_heads.tsv").get(singular(word))
+    return bool(types) and (type_ in types or "*" in types)
+
+
+def _standalone(words: list[str]) -> bool:
+    return len(words) == 1 and term_key(words[0]) in _table("standalone_terms.tsv")
+
+
+def _established(words: list[str]) -> bool:
+    return bool(words) and (term_key(" ".join(words)) in established_terms() or _standalone(words))
+
+
+LETTER_PART = re.compile(r"(?:^|-)[A-Z](?:-|$)")  # "Q-learning", "K-means", "t-SNE" has one in its acronym
+
+
+def _coined_word(w: str) -> bool:
+    if w.isupper() and any(len(p) >= 7 and p.isalpha() for p in w.split("-")):
+        return False  # a word of an all-capitals title ("CONTINUOUS-TIME"), not an acronym
+    return bool(is_codename(w) or LETTER_PART.search(w) or any(is_codename(p) for p in w.split("-")[1:]))
+
+
+def _coined(words: list[str]) -> bool:
+    """A coined word: an acronym, an internal capital or a digit ("GPipe", "VQ-VAE", "Meta-BiLSTM",
+    "Q-learning"), other than a generic acronym (generic.txt: DNN, AI). In a phrase in capitals
+    ("GATED FAST WEIGHTS") no word is an acronym."""
+    shouted = [w for w in words if w.isalpha() and w.isupper()]
+    if len(shouted) >= 2 and any(len(w) >= 5 for w in shouted):
+        return False
+    return any(_coined_word(w) and not _listed(w, "generic.txt") for w in words)
+
+
+def _task_like(words: list[str]) -> bool:
+    """The words name a task ("speech synthesis", "QA"): a model *for* it is no method of its own."""
+    last = singular(words[-1])
+    if _listed(last, "task_heads.txt") or _table("standalone_terms.tsv").get(last) == {"Task"}:
+        return True
+    return alias_index().get(("Task", entity_key(" ".join(words)))) is not None
+
+
+def split_phrase(type_: str, text: str) -> tuple[list[str], list[str], list[str]]:
+    """The mention's words read three ways: (name: without leading vague words, checked: also without
+    leading plain modifiers, core: ``checked`` without trailing generic heads). "a novel deep Q-network
+    model" -> ("deep Q-network model", "Q-network model", "Q-network")."""
+    words = WORD.findall(text)
+    while words and _listed(words[0], "vague_words.txt") and not is_codename(words[0]):
+        words.pop(0)
+    checked = list(words)
+    while checked and (_listed(checked[0], "vague_words.txt") or _listed(checked[0], "plain_modifiers.txt")) \
+            and not is_codename(checked[0]):
+        checked.pop(0)
+    core = list(checked)
+    while core and _is_head(core[-1], type_):
+        core.pop()
+    return words, checked, core
+
+
+def _without_heads(words: list[str], type_: str) -> list[str]:
+    out = list(words)
+    while out and _is_head(out[-1], type_):
+        out.pop()
+    return out
+
+
+def _compound(type_: str, words: list[str]) -> bool:
+    """A task or a measure named by what it is about and a head word: "pain intensity regression",
+    "conversational speech recognition", "face verification accuracy" ("model predictions": no)."""
+    if len(words) < 2 or type_ not in ("Task", "Metric"):
+        return False
+    last = words[-1].lower()
+    if type_ == "Task":
+        head = last not in ("task", "problem") and (_listed(last, "task_heads.txt")
+                                                    or _table("standalone_terms.tsv").get(last) == {"Task"})
+    else:
+        head = _listed(last, "metric_heads.txt") or _listed(singular(last), "metric_heads.txt")
+    return head and any(not (_listed(w, "vague_words.txt") or _listed(w, "plain_modifiers.txt")) for w in words[:-1])
+
+
+def _measure(words: list[str]) -> bool:
+    """Not a vague quality ("translation quality", "computational cost") nor a loss, bound, objective or
+    hyper-parameter ("ELBO objective", "learning rate")."""
+    last2 = " ".join(words[-2:])
+    return not any(_listed(x, "not_metrics.txt") for x in (" ".join(words), words[-1], singular(words[-1]))) \
+        and not any(_listed(x, "non_metric_heads.txt") for x in (words[-1], last2))
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where a phrasing stands in its paper: whether it is in the title, starts a sentence, and is
+    written more than once in the paper (the same case for one word, any case for several)."""
+
+    in_title: bool = False
+    sentence_start: bool = False
+    repeated: bool = False
+
+
+def judge(type_: str, text: str, where: Where = Where()) -> tuple[bool, str | None]:
+    """(specific, better name or None) for one phrasing of a mention that no lexicon entry, acronym
+    definition or proposal names (see the module's docstring)."""
+    name, words, core = split_phrase(type_, text)
+    if not words or _malformed(type_, words, text):
+        return False, None
+    if not _specific(type_, words, core, where):
+        return False, None
+    headless = core != words and core and (_coined(core) or _established(core) or _compound(type_, core))
+    better = _without_heads(name, type_) if headless else name  # "RNN approaches", "object detection task"
+    return True, " ".join(better) if len(better) < len(WORD.findall(text)) else None
+
+
+def _malformed(type_: str, words: list[str], text: str) -> bool:
+    """A description or a broken span rather than a name."""
+    joined = " ".join(words)
+    return bool(
+        (type_ == "Metric" and not _measure(words))
+        or _listed(joined, "generic.txt")
+        or COORDINATION.search(joined)  # "evolutionary and gradient-based methods": a list, not a name
+        or text.count("(") != text.count(")")  # "TD) learning": cut inside a parenthesis
+        or words[-1].lower().endswith("-based")  # "SVD-based"
+        or _listed(words[-1], "plain_modifiers.txt") or _listed(words[-1], "vague_words.txt")  # ends in an adjective
+        or (type_ in ("Method", "Task") and FUNCTION_WORD.search(joined) and not _coined(words))  # "Generation of X"
+    )
+
+
+def _specific(type_: str, words: list[str], core: list[str], where: Where) -> bool:
+    if core and _listed(" ".join(core), "generic.txt"):
+        return False  # "DNN models", "neural network architectures"
+    if _coined(words):
+        if type_ == "Method" and core and core != words and _task_like(core):
+            return False  # "downstream QA model": a model for a task
+        return not (core and core != words and not _coined(core))  # "DNN models": a generic acronym
+    if len(words) >= 2 and _written_as_name(words, where):
+        # in a title every word is capitalised: there it takes a name head or three specific words
+        return not where.in_title or where.repeated or len(core) >= 3 or (
+            len(core) == 2 and singular(words[-1]) in _name_heads())
+    if type_ == "Method" and core and core != words and _task_like(core):
+        return False  # "speech synthesis network", "classification models": a model for a task
+    weak_head = core != words and singular(words[-1]) not in _name_heads()
+    if _established(words) and not (weak_head and len(core) == 1):
+        return True
+    if core and core != words and _established(core):
+        return True
+    if type_ == "Dataset" and any(w[0].isupper() for w in core):
+        return True  # datasets are named with proper nouns: "Atari domain", "Penn Treebank"
+    return _compound(type_, core or words) or (len(words) == 1 and _written_as_name(words, where))
+
+
+def _written_as_name(words: list[str], where: Where) -> bool:
+    """Capitalised like a name: every long word of two or more ("Sparse Multidimensional Scaling"), or one
+    word of four letters or more, written so more than once and not only at the start of a sentence
+    ("Reactor")."""
+    long_words = [w for w in words if len(w) > 3 and w.isalpha()]
+    if len(words) >= 2:  # not a gerund phrase ("Countering Adversarial Images")
+        return bool(long_words) and all(w[0].isupper() for w in long_words) and not (
+            words[0].endswith("ing") and len(words[0]) > 5)
+    return (not where.sentence_start and where.repeated and len(words[0]) >= 4 and words[0][0].isupper()
+            and words[0][1:].islower() and not words[0].lower().endswith(ADJECTIVE_END))
+
+
+def _where(m: Mention, text: str, title_end: int | None) -> Where:
+    before = text[:m.start].rstrip()
+    in_title = title_end is not None and m.end <= title_end
+    start = not before or before[-1] in ".!?:;" or (title_end is not None and len(before) <= title_end < m.start)
+    haystack, needle = (text, m.text) if " " not in m.text else (text.lower(), m.text.lower())
+    return Where(in_title, start, haystack.count(needle) > 1)
+
+
+def apply_policy(found: list[Mention], *, text: str, title_end: int | None = None,
+                 acronyms: dict[str, str] | None = None) -> None:
+    """Flag as ``generic`` the mentions that name no specific entity. One name is one entity in a paper:
+    when any mention of a (type, name) qualifies, all of them do ("DRCN" makes "Deeply-Recursive
+    Convolutional Network" a name), and a better name found for one ("object detection" for "object
+    detection task") is given to all."""
+    defined = {entity_key(x) for pair in (acronyms or {}).items() for x in pair}
+    groups: dict[tuple[str, str], list[Mention]] = defaultdict(list)
+    for m in found:
+        if not m.generic and m.type != "Hardware":
+            groups[(m.type, entity_key(m.name or m.text))].append(m)
+    for (type_, key), ms in groups.items():
+        if key in defined or alias_index().get((type_, key)) or any(
+                m.component in ("kg_lexicon", "acronym") or m.role == "proposes" or entity_key(m.text) in defined
+                for m in ms):
+            continue
+        pairs = [(m, s) for m in ms for s in dict.fromkeys((m.text, m.name or m.text))]
+        texts = [s for _, s in pairs]
+        verdicts = [judge(type_, s, _where(m, text, title_end)) for m, s in pairs]
+        if any(ok for ok, _ in verdicts):
+            # the name of the first phrasing that qualifies, for every mention of the group
+            ok_texts = [(b or s) for (ok, b), s in zip(verdicts, texts) if ok]
+            better = next((b for ok, b in verdicts if ok and b), None)
+            if better and not any(ok and not b for ok, b in verdicts):
+                for m in ms:
+                    m.name = better
+            elif not judge(type_, ms[0].name or ms[0].text, _where(ms[0], text, title_end))[0]:
+                for m in ms:
+                    m.name = ok_texts[0]  # "Deep Recurrent Neural" is named "Deep Recurrent Neural Network"
+            continue
+        for m in ms:
+            m.generic = True
+            m.confidence = round(m.confidence * 0.5, 3)
