@@ -13,36 +13,13 @@ from collections.abc import Callable, Iterable, Iterator
 import networkx as nx
 
 from ..models import Paper
-from .schema import ENTITY_LABELS, entity_key, node_id
+from .canon import Canon
+from .schema import ENTITY_LABELS, ENTITY_REL, entity_key, node_id
 
 log = logging.getLogger("kg.graph")
 
 EVIDENCE_KEYS = ("text", "field", "start", "end", "sentence", "sentence_start", "confidence", "extractor",
                  "mentions", "count", "counts", "amount", "amount_unit")
-
-
-class _Aliases:
-    """Corpus-wide aliases: a surface form that some paper tied to a canonical name (e.g. an acronym
-    defined as "Differentiable Search Index (DSI)") resolves to that name in every paper,
-    unless the surface form is ambiguous (tied to two different names)."""
-
-    def __init__(self) -> None:
-        self.seen: dict[tuple[str, str], set[str]] = defaultdict(set)
-        self.map: dict[tuple[str, str], str] = {}
-
-    def add(self, rec: dict) -> None:
-        for e in rec.get("entities", []):
-            if e.get("generic"):
-                continue
-            if entity_key(e["text"]) != entity_key(e["name"]):
-                self.seen[(e["type"], entity_key(e["text"]))].add(e["name"])
-
-    def finish(self) -> None:
-        self.map = {k: next(iter(v)) for k, v in self.seen.items() if len(v) == 1}
-        self.seen = defaultdict(set)
-
-    def resolve(self, type_: str, name: str) -> str:
-        return self.map.get((type_, entity_key(name)), name)
 
 
 def _paper_ids(paper: Paper) -> list[str]:
@@ -67,14 +44,14 @@ def iter_graph(pairs: Callable[[], Iterable[tuple[Paper, dict]]], *, keep_generi
     """
     from . import links
 
-    aliases, known, builds = _Aliases(), {}, links.BuildsOn()
+    canon, known, builds = Canon(), {}, links.BuildsOn()
     for paper, rec in pairs():  # pass 1
-        aliases.add(rec)
+        canon.add(rec, keep_generic)
         builds.add(rec)
         for alias in _paper_ids(paper):
             known.setdefault(alias, node_id("Paper", paper.id))
-    aliases.finish()
-    resolve = aliases.resolve
+    canon.finish()
+    resolve = canon.resolve
     corpus = set(known.values())
 
     names: dict[str, Counter] = defaultdict(Counter)
@@ -90,29 +67,27 @@ def iter_graph(pairs: Callable[[], Iterable[tuple[Paper, dict]]], *, keep_generi
         props.pop("id", None)
         yield ("node", pid, {"label": "Paper", "key": paper.id, "id": paper.id, "stub": False, **props})
         for e in rec.get("entities", []):
-            if e.get("generic") or e["type"] not in ENTITY_LABELS:
+            if (e.get("generic") and not keep_generic) or e["type"] not in ENTITY_LABELS:
                 continue
-            name = resolve(e["type"], e["name"])
-            nid = node_id(e["type"], entity_key(name))
+            label, name = resolve(e["type"], e["name"])
+            nid = node_id(label, entity_key(name))
             names[nid][name] += 1
-            surfaces[nid].add(e["text"])
+            surfaces[nid].update((e["text"], e["name"]))
         targets: set[tuple[str, str]] = set()
         counted: set[str] = set()
         shared: dict[str, str] = {}  # one string object per distinct evidence sentence of this paper
-        for r in rec.get("relations", []):
-            name = resolve(r["target_type"], r["target"])
-            nid = node_id(r["target_type"], entity_key(name))
+        for nid, rel, r, name in _paper_relations(rec, resolve, keep_generic):
             names[nid][name] += 0  # make sure the node exists even if all mentions were aliases
             if nid not in counted:
                 counted.add(nid)
                 n_papers[nid] += 1
-            if (nid, r["type"]) in targets:
+            if (nid, rel) in targets:
                 continue
-            targets.add((nid, r["type"]))
+            targets.add((nid, rel))
             attrs = {k: r[k] for k in EVIDENCE_KEYS if k in r and r[k] is not None}
             if "sentence" in attrs:
                 attrs["sentence"] = shared.setdefault(attrs["sentence"], attrs["sentence"])
-            yield ("edge", pid, nid, r["type"], attrs)
+            yield ("edge", pid, nid, rel, attrs)
         cites: list[tuple[str, dict]] = []
         for c in links.citations(paper):
             tid = known.get(c["id"], node_id("Paper", c["id"]))
@@ -157,6 +132,27 @@ def iter_graph(pairs: Callable[[], Iterable[tuple[Paper, dict]]], *, keep_generi
         yield ("node", rid, props)
 
 
+def _paper_relations(rec: dict, resolve, keep_generic: bool) -> list[tuple[str, str, dict, str]]:
+    """(node id, relationship type, relation, entity name) of one paper's relations, each to the node of its resolved
+    entity; the type follows the node's label (a Method resolved to a Task is ADDRESSED), and a paper
+    that proposes an entity does not also use it (two of its names may resolve to one entity)."""
+    rels = list(rec.get("relations", []))
+    if keep_generic:  # generic mentions have no relation of their own in the record
+        seen = {(r["target_type"], r["target"]) for r in rels}
+        for e in rec.get("entities", []):
+            if e.get("generic") and e["type"] in ENTITY_LABELS and (e["type"], e["name"]) not in seen:
+                seen.add((e["type"], e["name"]))
+                rels.append({"type": ENTITY_REL[e["type"]], "target_type": e["type"], "target": e["name"],
+                             **{k: e[k] for k in ("text", "field", "start", "end", "confidence") if k in e}})
+    out = []
+    for r in rels:
+        label, name = resolve(r["target_type"], r["target"])
+        rel = "PROPOSES" if r["type"] == "PROPOSES" and label == "Method" else ENTITY_REL[label]
+        out.append((node_id(label, entity_key(name)), rel, r, name))
+    proposed = {nid for nid, rel, _, _ in out if rel == "PROPOSES"}
+    return [x for x in out if not (x[1] == "USES" and x[0] in proposed)]
+
+
 def _last_wins(src: str, rel: str, targets: Iterable[tuple[str, dict]]) -> Iterator[tuple]:
     """``rel`` edges from ``src`` to each target; for a target named twice the last attributes win (in
     the place it was first named), as networkx ``add_edge`` would do for a repeated (u, v, key)."""
@@ -184,8 +180,10 @@ def _result_edges(paper: Paper, rec: dict, resolve, results: list) -> Iterator[t
             surface = res.get(slot)
             if not surface:
                 continue
-            name = resolve(label, canonical_name(label, surface))
-            tid = node_id(label, entity_key(name))
+            node_label, name = resolve(label, canonical_name(label, surface))
+            if node_label != label:  # the entity is of another type ("ResNet152" as a dataset): no slot
+                continue
+            tid = node_id(node_label, entity_key(name))
             slots.append((slot, tid, name))
             edges[(tid, rel)] = {"type": rel, "text": surface}
         for (tid, rel), attrs in edges.items():

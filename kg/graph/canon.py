@@ -1,0 +1,147 @@
+"""Entity resolution across the corpus, at build time: one entity, one node.
+
+Extraction names each mention inside its paper; here the names of all papers meet. Two names are one
+entity when
+
+- their variant keys are equal: case, plural/singular, hyphen/space, "nets"/"networks", a trailing
+  "(ACRONYM)", and leading articles do not matter ("Recurrent neural networks" = "recurrent neural
+  network");
+- one is the other with generic heads after it ("LSTM network" = "LSTM", "reinforcement learning
+  framework" = "reinforcement learning"), when the shorter one is a name of the corpus on its own or a
+  coined word;
+- some paper wrote one for the other ("recurrent neural networks (RNNs)", a lexicon alias): the surface
+  form then names that entity in every paper, unless papers tie it to different entities ("DA" for
+  domain adaptation and for data augmentation): an ambiguous surface form joins nothing.
+
+Each entity gets one type: the lexicon's when it has one, else the type most of its mentions have
+(ties: Method, Task, Dataset, Metric). Its name is the lexicon's canonical name, else the name its
+mentions use most. Resolution depends only on the set of records, never on their order, so an
+incremental build equals a full rebuild.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+
+from ..extract.lexicon import alias_index, load_lexicon
+from ..extract.specific import WORD, _is_head, singular
+from .schema import entity_key
+
+TYPE_ORDER = ("Method", "Task", "Dataset", "Metric", "Hardware")
+LEADING = {"the", "a", "an", "our", "their", "its"}
+TRAILING_ACRONYM = re.compile(r"\s*\([^()]*\)\s*$")
+WORD_SYNONYMS = {"net": "network", "nets": "network"}
+
+
+def variant_key(name: str) -> str:
+    """The key under which the phrasings of one name meet (see the module's docstring)."""
+    s = unicodedata.normalize("NFKC", TRAILING_ACRONYM.sub("", name) or name)
+    words = [w.lower() for w in WORD.findall(s.replace("\u2013", "-").replace("\u2014", "-"))]
+    while len(words) > 1 and words[0] in LEADING:
+        words.pop(0)
+    if not words:
+        return entity_key(name)
+    words = [WORD_SYNONYMS.get(w, w) for w in words]
+    words[-1] = singular(words[-1])
+    return " ".join(words).replace("-", " ")
+
+
+def _without_heads(type_: str, name: str) -> str | None:
+    words = WORD.findall(TRAILING_ACRONYM.sub("", name) or name)
+    if len(words) < 2 or not _is_head(words[-1], type_):
+        return None
+    while len(words) > 1 and _is_head(words[-1], type_):
+        words.pop()
+    return " ".join(words)
+
+
+class _Union:
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, x: str) -> str:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:  # the smaller key is the root: the result does not depend on the order of unions
+            lo, hi = sorted((ra, rb))
+            self.parent[hi] = lo
+
+
+def _lexicon_types() -> dict[str, tuple[str, str]]:
+    """variant key of every lexicon name and alias -> (type, canonical name); hardware is its own."""
+    out: dict[str, tuple[str, str]] = {}
+    for e in load_lexicon():
+        for s in (e.name, *e.aliases):
+            out.setdefault(variant_key(s), (e.type, e.name))
+    return out
+
+
+class Canon:
+    """Collects every paper's names (:meth:`add`), then resolves them (:meth:`finish`, :meth:`resolve`)."""
+
+    def __init__(self) -> None:
+        self.types: dict[str, Counter] = defaultdict(Counter)
+        self.names: dict[str, Counter] = defaultdict(Counter)
+        self.surfaces: dict[str, set[str]] = defaultdict(set)  # surface variant key -> name keys it stood for
+        self.heads: dict[str, str] = {}  # name key -> key without generic heads
+        self.root: dict[str, tuple[str, str]] = {}
+
+    def add(self, rec: dict, keep_generic: bool = False) -> None:
+        for e in rec.get("entities", []):
+            if (e.get("generic") and not keep_generic) or e["type"] == "Hardware":
+                continue
+            key = variant_key(e["name"])
+            self.types[key][e["type"]] += 1
+            self.names[key][e["name"]] += 1
+            text_key = variant_key(e["text"])
+            if text_key != key:
+                self.surfaces[text_key].add(key)
+            short = _without_heads(e["type"], e["name"])
+            if short:
+                self.heads[key] = variant_key(short)
+
+    def finish(self) -> None:
+        lexicon = _lexicon_types()
+        union = _Union()
+        for key in self.names:
+            union.find(key)
+        for text_key, keys in self.surfaces.items():
+            if len({union.find(k) for k in keys}) == 1 and text_key in self.names:
+                union.union(text_key, next(iter(keys)))  # "RNN" written for "recurrent neural network"
+        for key, short in sorted(self.heads.items()):
+            if short in self.names:  # "LSTM network" where the corpus also says "LSTM"
+                union.union(key, short)
+        groups: dict[str, list[str]] = defaultdict(list)
+        for key in self.names:
+            groups[union.find(key)].append(key)
+        for members in groups.values():
+            types, names = Counter(), Counter()
+            for k in members:
+                types.update(self.types[k])
+                names.update(self.names[k])
+            lex = next((lexicon[k] for k in sorted(members) if k in lexicon), None)
+            if lex:
+                type_, name = lex
+            else:
+                type_ = max(types, key=lambda t: (types[t], -TYPE_ORDER.index(t)))
+                name = sorted(names.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+            for k in members:
+                self.root[k] = (type_, name)
+        self.types, self.surfaces, self.heads = defaultdict(Counter), defaultdict(set), {}
+
+    def resolve(self, type_: str, name: str) -> tuple[str, str]:
+        """(type, name) of the entity that a mention's (type, name) belongs to."""
+        if type_ == "Hardware":
+            return type_, name
+        key = variant_key(name)
+        if key in self.root:
+            return self.root[key]
+        return type_, alias_index().get((type_, entity_key(name))) or name
