@@ -88,9 +88,9 @@ def _name_heads() -> frozenset[str]:
 
 
 @lru_cache(maxsize=None)
-def established_terms() -> frozenset[str]:
-    """Keys of the reference corpus's terms (``data/terms.tsv``: key, documents)."""
-    return frozenset(_table("terms.tsv"))
+def established_terms() -> dict[str, int]:
+    """Key -> documents tagging it, of the reference corpus's terms (``data/terms.tsv``)."""
+    return {term_key(r[0]): int(r[2]) for r in _rows("terms.tsv") if len(r) > 2}
 
 
 def _listed(word: str, name: str) -> bool:
@@ -107,7 +107,13 @@ def _standalone(words: list[str]) -> bool:
 
 
 def _established(words: list[str]) -> bool:
-    return bool(words) and (term_key(" ".join(words)) in established_terms() or _standalone(words))
+    if not words:
+        return False
+    tagged = established_terms().get(term_key(" ".join(words)), 0)
+    if len(words) == 2 and words[0].lower().endswith(ADJECTIVE_END + ("dense", "sparse")) \
+            and singular(words[1]) in _name_heads():
+        return tagged >= 5  # "generative model" is a term, "dense model" a description
+    return bool(tagged) or _standalone(words)
 
 
 LETTER_PART = re.compile(r"(?:^|-)[A-Z](?:-|$)")  # "Q-learning", "K-means", "t-SNE" has one in its acronym
@@ -176,11 +182,13 @@ def _compound(type_: str, words: list[str]) -> bool:
 
 
 def _measure(words: list[str]) -> bool:
-    """Not a vague quality ("translation quality", "computational cost") nor a loss, bound, objective or
-    hyper-parameter ("ELBO objective", "learning rate")."""
+    """Not a vague quality ("translation quality", "computational cost"), a loss, bound, objective or
+    hyper-parameter ("ELBO objective", "learning rate") nor an activity ("Conditional Score Estimation")."""
     last2 = " ".join(words[-2:])
-    return not any(_listed(x, "not_metrics.txt") for x in (" ".join(words), words[-1], singular(words[-1]))) \
-        and not any(_listed(x, "non_metric_heads.txt") for x in (words[-1], last2))
+    return not any(_listed(x, "not_metrics.txt") or _listed(x, "vague_qualities.txt")
+                   for x in (" ".join(words), words[-1], singular(words[-1]))) \
+        and not any(_listed(x, "non_metric_heads.txt") for x in (words[-1], last2)) \
+        and (_listed(words[-1], "metric_heads.txt") or not words[-1].lower().endswith(("tion", "sion", "ing")))
 
 
 @dataclass(frozen=True)
@@ -227,13 +235,15 @@ def _specific(type_: str, words: list[str], core: list[str], where: Where) -> bo
         if type_ == "Method" and core and core != words and _task_like(core):
             return False  # "downstream QA model": a model for a task
         return not (core and core != words and not _coined(core))  # "DNN models": a generic acronym
+    weak_head = core != words and singular(words[-1]) not in _name_heads()
+    if weak_head and len(core) == 1 and not (_established(core) or _coined(core)):
+        return False  # "Rehearsal Strategies", "clustering algorithm": the word before the head decides
     if len(words) >= 2 and _written_as_name(words, where):
         # in a title every word is capitalised: there it takes a name head or three specific words
         return not where.in_title or where.repeated or len(core) >= 3 or (
             len(core) == 2 and singular(words[-1]) in _name_heads())
     if type_ == "Method" and core and core != words and _task_like(core):
         return False  # "speech synthesis network", "classification models": a model for a task
-    weak_head = core != words and singular(words[-1]) not in _name_heads()
     if _established(words) and not (weak_head and len(core) == 1):
         return True
     if core and core != words and _established(core):
@@ -274,7 +284,12 @@ def apply_policy(found: list[Mention], *, text: str, title_end: int | None = Non
     for m in found:
         if not m.generic and m.type != "Hardware":
             groups[(m.type, entity_key(m.name or m.text))].append(m)
+    devices = [(m.start, m.end) for m in found if m.type == "Hardware"]
     for (type_, key), ms in groups.items():
+        if any(s < m.end and m.start < e for m in ms for s, e in devices):
+            for m in ms:  # "NVIDIA A100 GPU" as a Method: the device is the entity, a Hardware node
+                m.generic = True
+            continue
         if key in defined or alias_index().get((type_, key)) or any(
                 m.component in ("kg_lexicon", "acronym") or m.role == "proposes" or entity_key(m.text) in defined
                 for m in ms):
