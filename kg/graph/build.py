@@ -112,7 +112,7 @@ def iter_graph(pairs: Callable[[], Iterable[tuple[Paper, dict]]], *, keep_generi
             if dst in corpus and dst != pid:
                 built.append((dst, {"type": "BUILDS_ON", "via": b["via"], "sentence": b.get("evidence") or ""}))
         yield from _last_wins(pid, "BUILDS_ON", built)
-        yield from _result_edges(paper, rec, resolve, results)
+        yield from _result_edges(paper, rec, canon, results)
 
     yield from (("node", tid, attrs) for tid, attrs in stubs.items())
     final: dict[str, str] = {}
@@ -160,9 +160,10 @@ def _last_wins(src: str, rel: str, targets: Iterable[tuple[str, dict]]) -> Itera
         yield ("edge", src, dst, rel, attrs)
 
 
-def _result_edges(paper: Paper, rec: dict, resolve, results: list) -> Iterator[tuple]:
+def _result_edges(paper: Paper, rec: dict, canon: Canon, results: list) -> Iterator[tuple]:
     """REPORTS/ON/OF/FOR edges of one paper's results; the Result nodes go to ``results`` (their
-    slot properties need the final entity names, known only at the end)."""
+    slot properties need the final entity names, known only at the end). A slot names an entity of
+    the graph or a specific one (the node policy), never a node of its own for "loss"."""
     from ..extract.resolve import canonical_name
 
     pid = node_id("Paper", paper.id)
@@ -180,9 +181,9 @@ def _result_edges(paper: Paper, rec: dict, resolve, results: list) -> Iterator[t
             surface = res.get(slot)
             if not surface:
                 continue
-            node_label, name = resolve(label, canonical_name(label, surface))
-            if node_label != label:  # the entity is of another type ("ResNet152" as a dataset): no slot
-                continue
+            node_label, name = canon.resolve(label, canonical_name(label, surface))
+            if node_label != label or not canon.is_entity(label, name):
+                continue  # of another type ("ResNet152" as a dataset), or no entity ("loss")
             tid = node_id(node_label, entity_key(name))
             slots.append((slot, tid, name))
             edges[(tid, rel)] = {"type": rel, "text": surface}

@@ -26,7 +26,7 @@ import unicodedata
 from collections import Counter, defaultdict
 
 from ..extract.lexicon import alias_index, load_lexicon
-from ..extract.specific import WORD, _is_head, singular
+from ..extract.specific import WORD, _is_head, judge, singular
 from .schema import entity_key
 
 TYPE_ORDER = ("Method", "Task", "Dataset", "Metric", "Hardware")
@@ -136,6 +136,11 @@ class Canon:
             for k in members:
                 self.root[k] = (type_, name)
         self.types, self.surfaces, self.heads = defaultdict(Counter), defaultdict(set), {}
+
+    def is_entity(self, type_: str, name: str) -> bool:
+        """A name of the corpus's entities, a lexicon name, or one the node policy would make a node."""
+        return (variant_key(name) in self.root or bool(alias_index().get((type_, entity_key(name))))
+                or judge(type_, name)[0])
 
     def resolve(self, type_: str, name: str) -> tuple[str, str]:
         """(type, name) of the entity that a mention's (type, name) belongs to."""
