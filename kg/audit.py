@@ -227,18 +227,22 @@ class SurfaceIndex:
 
     def __init__(self, graph: nx.MultiDiGraph):
         self.nodes: dict[str, set[tuple[str, str]]] = defaultdict(set)
+        self.named: dict[str, set[tuple[str, str]]] = defaultdict(set)
         for nid, d in graph.nodes(data=True):
             label = d.get("label")
             if label not in ENTITY_LABELS:
                 continue
+            self.named[entity_key(_name(nid, d))].add((label, nid))
             for surface in (_name(nid, d), *_aliases(d)):
                 key = entity_key(surface)
                 if key:
                     self.nodes[key].add((label, nid))
 
-    def lookup(self, name: str, label: str | None = None) -> set[str]:
-        """Ids of the nodes (of ``label``, or of any entity type) that name or alias ``name``."""
-        return {nid for lab, nid in self.nodes.get(entity_key(name), ()) if label is None or lab == label}
+    def lookup(self, name: str, label: str | None = None, names_only: bool = False) -> set[str]:
+        """Ids of the nodes (of ``label``, or of any entity type) that name ``name`` or, unless
+        ``names_only``, have it as an alias."""
+        index = self.named if names_only else self.nodes
+        return {nid for lab, nid in index.get(entity_key(name), ()) if label is None or lab == label}
 
 
 def score(labels: list[dict], graph: nx.MultiDiGraph) -> list[dict]:
@@ -256,15 +260,16 @@ def score(labels: list[dict], graph: nx.MultiDiGraph) -> list[dict]:
 def _count(c: Counter, row: dict, index: SurfaceIndex) -> None:
     label, name = row["label"], row["name"]
     same = index.lookup(name, row["type"])
+    node = index.lookup(name, row["type"], names_only=True)  # a node of its own, not an alias
     c["sampled"] += 1
-    c["present"] += bool(same)
+    c["present"] += bool(node)
     if label == "GOOD":
         c["good"] += 1
         c["good_kept"] += bool(same)
-        c["good_present"] += bool(same)
-    else:  # GENERIC and BROKEN must be gone under every type; WRONG_TYPE under its labelled type
-        c["junk"] += 1
-        c["junk_gone"] += not (same if label == "WRONG_TYPE" else index.lookup(name))
+        c["good_present"] += bool(node)
+    else:  # GENERIC and BROKEN must name no node of any type; WRONG_TYPE none of its labelled type. As
+        c["junk"] += 1  # an alias of a good node ("LSTM network" of LSTM) a phrasing is no junk node
+        c["junk_gone"] += not (node if label == "WRONG_TYPE" else index.lookup(name, names_only=True))
     if row.get("duplicate_of"):
         c["dups"] += 1
         other = index.lookup(row["duplicate_of"])
