@@ -107,3 +107,11 @@ def hyphen_name_after(text: str, end: int):
     """The capitalised or numbered hyphenated parts right after ``end`` ("M|-Walk"), as a match, else None."""
     return HYPHEN_NAME_END.match(text, end)
 
+
+
+# a coined name: has an internal capital, a digit, or is an acronym (GPipe, PC-DARTS, T5, InstaFlow)
+CODENAME = re.compile(r"^(?=.*[A-Z])(?:[A-Za-z]*[a-z][A-Z]|[A-Z0-9][A-Z0-9\-+.]+$|.*\d|[A-Z]{2,})")
+
+
+def is_codename(token: str) -> bool:
+    return bool(CODENAME.match(token)) and len(token) >= 2

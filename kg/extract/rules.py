@@ -19,13 +19,15 @@ from bisect import bisect_left
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .base import Mention, doc_text, mentions, sentence_spans
+from ..graph.schema import entity_key
+from .base import Mention, doc_text, is_codename, mentions, sentence_spans
+from .lexicon import alias_index
 
 NAME = r"[A-Za-z][A-Za-z0-9]*(?:[-+.][A-Za-z0-9]+)*"
 # a coined name: has an internal capital, a digit, or is an acronym (GPipe, PC-DARTS, T5, InstaFlow)
-CODENAME = re.compile(r"^(?=.*[A-Z])(?:[A-Za-z]*[a-z][A-Z]|[A-Z0-9][A-Z0-9\-+.]+$|.*\d|[A-Z]{2,})")
 TITLE_PREFIX = re.compile(rf"^\s*({NAME}(?:[ -]{NAME}){{0,2}})\s*:\s+\S")
-VERB = r"\b(?:we|this paper|this work|here we)\s+(?:(?:first|also|further|then)\s+)?(?:propose|introduce|present|develop|design)s?\s+"
+ADVERB = r"(?:(?:first|also|further|then|therefore|thus|hence|here|now|instead|additionally|newly)\s+)?"
+VERB = r"\b(?:we|this paper|this work|here we)\s+" + ADVERB + r"(?:propose|introduce|present|develop|design)s?\s+"
 ADJ = r"(?:(?:a|an|the|our)\s+)?(?:(?:novel|new|simple|efficient|effective|general|unified|lightweight|scalable|principled|first|generic|fast|practical)\s+){0,3}"
 # "we propose GPipe", "we introduce a novel PC-DARTS": a coined name right after the verb
 PROPOSE = re.compile(VERB + ADJ + rf"({NAME})(?=[\s,.;:)(]|$)", re.I)
@@ -36,7 +38,17 @@ APPOSITION = re.compile(
     re.I,
 )
 CALLED = re.compile(rf"\b(?:called|named|namely|dubbed|termed|coined)[\s,]+({NAME}(?:[ -]{NAME}){{0,2}}?)(?=[\s,.;:)(]|$)")
+CALLED_CAPS = re.compile(r"\b(?:called|named|namely|dubbed|termed|coined)[\s,]+([A-Z][\w\-]*(?:\s+[A-Z][\w\-]*){1,5})(?=[\s,.;:)(]|$)")
 DEF_AFTER_VERB = re.compile(VERB + ADJ + r"$", re.I)
+# "we propose Rectified Diffusion, which ...", "we introduce a differentiable parameter-free Adaptive Token
+# Sampler (ATS) module": a capitalised name of two or more words after the verb and a few lower-case
+# words that are not prepositions (so "a method for Neural Architecture Search" is no proposal)
+CAP = r"[A-Z][\w\-]*"
+PROPOSE_CAPS = re.compile(
+    r"\b(?:[Ww]e|[Tt]his (?:paper|work)|[Hh]ere we)\s+" + ADVERB +
+    r"(?:propose|introduce|present|develop|design)s?\s+(?:(?:a|an|the|our)\s+)?"
+    r"(?:(?!(?:for|to|of|in|on|with|by|from|that|which|and|or|based)\b)[a-z][\w\-]*\s+){0,4}?"
+    rf"({CAP}(?:\s+(?:(?:of|and|for|via)\s+)?{CAP}){{1,6}})(?=[\s,.;:)(]|$)")
 ACRONYM_DEF = re.compile(r"\b((?:[A-Za-z][\w\-]*\s+){1,7}?[A-Za-z][\w\-]*)\s+\(([A-Z][A-Za-z0-9\-]*[A-Z0-9][a-z]?s?)\)")
 # ACRONYM_DEF ends in whitespace + "(ACRO)" and everything before the "(" is in [\w\s-]: a match
 # can only start inside the run of such characters that ends at an ACRO_PAREN (see _acronym_matches)
@@ -44,6 +56,13 @@ ACRO_PAREN = re.compile(r"\s\(([A-Z][A-Za-z0-9\-]*[A-Z0-9][a-z]?s?)\)")
 RUN_BREAK = re.compile(r"[^\w\s\-]")
 PROPOSE_VERB = re.compile(r"\b(propose|introduce|present|develop|design)", re.I)
 SPACE = re.compile(r"[ ]")
+# a sentence that names the paper's own work: "We call ... X", "The resulting algorithm, namely X", "our novel
+# algorithm, we call X" (a name after "called" in a sentence about something else may be another paper's)
+NAMING = re.compile(r"\b(?:[Oo]ur|[Tt]his (?:paper|work)|[Tt]he (?:proposed|resulting|new)|novel|[Ww]e (?:call|name|dub|term))\b")
+NEW_BEFORE = re.compile(r"\b(?:proposed|resulting|novel|new)\b(?:[\s,]+[\w\-]+){0,4}?[\s,]+(?:the\s+)?$", re.I)
+PRIOR = re.compile(r"\b(?:recent|existing|prior|previous|popular|well-known|standard|classic|known|original)\b", re.I)
+WE_CALL = re.compile(r"\b[Ww]e (?:call|name|dub|term) (?:[\w\-]+\s+){0,6}?([A-Z][A-Za-z]*[A-Z0-9][\w\-]*)(?=[\s,.;:)(]|$)")
+DATA_TITLE = re.compile(r"\b(?:[Dd]ataset|[Bb]enchmark|[Cc]orpus|DATASET|BENCHMARK)\b")
 # one-word title prefixes that are not names ("Rethinking: ...", "Survey: ...")
 TITLE_WORDS = {"rethinking", "revisiting", "review", "survey", "position", "overview", "tutorial", "introduction",
                "perspective", "commentary", "correction", "erratum", "retraction", "abstract", "editorial"}
@@ -67,10 +86,6 @@ def title_task(title: str) -> tuple[str, int, int] | None:
     return found.group(1), found.start(1), found.end(1)
 
 
-def is_codename(token: str) -> bool:
-    return bool(CODENAME.match(token)) and len(token) >= 2
-
-
 def title_method(title: str) -> tuple[str, int, int] | None:
     m = TITLE_PREFIX.match(title)
     if not m:
@@ -78,9 +93,14 @@ def title_method(title: str) -> tuple[str, int, int] | None:
     prefix = m.group(1)
     words = SPACE.split(prefix)
     single_name = len(words) == 1 and prefix[0].isupper() and prefix.lower() not in TITLE_WORDS
-    if len(words) > 3 or not (single_name or any(is_codename(w) for w in words)):
+    start = m.start(1)
+    if words[0] in ("The", "A", "An") and len(words) > 1:  # "The Monge Gap: ..."
+        start += len(words[0]) + 1
+        words = words[1:]
+    capitalised = len(words) >= 2 and all(w[0].isupper() for w in words)  # "Rectified Diffusion: ..."
+    if len(words) > 3 or not (single_name or capitalised or any(is_codename(w) for w in words)):
         return None
-    return prefix, m.start(1), m.end(1)
+    return title[start:m.end(1)], start, m.end(1)
 
 
 def _acronym_matches(text: str):
@@ -152,6 +172,33 @@ def acronym_definitions(text: str) -> list[tuple[str, int, int, str, int, int]]:
     return out
 
 
+CONNECTORS = {"of", "and", "for", "via"}  # lower-case words inside a capitalised name
+
+
+def title_is_name(title: str) -> bool:
+    """A title that is nothing but a method's name: two to six capitalised words ending in a word that
+    names a kind of method ("Generative Restricted Kernel Machines", "Multi-scale Attributed Node
+    Embedding"), no colon, no verb-like first word ("Learning ...", "Improving ...")."""
+    from .specific import names_a_method
+
+    words = title.split()
+    return (2 <= len(words) <= 6 and ":" not in title and all(w[0].isupper() for w in words)
+            and not words[0].endswith("ing") and names_a_method(words[-1]))
+
+
+def _new_name(long_form: str, lowercase: bool = False) -> bool:
+    """Capitalised like a name (or, with ``lowercase``, a phrase that is no established term) and not a
+    lexicon entry (LSTM, SQuAD: other people's work)."""
+    from .specific import established_terms, term_key
+
+    words = long_form.split()
+    capitalised = all(w[0].isupper() for w in words if w.lower() not in STOP_LEAD)
+    if not capitalised and not (lowercase and term_key(long_form) not in established_terms()):
+        return False
+    return len(words) >= 2 and not any(
+        alias_index().get((t, entity_key(long_form))) for t in ("Method", "Dataset", "Metric", "Task"))
+
+
 class ProposalRules:
     def __init__(self, name: str):
         self.name = name
@@ -160,42 +207,94 @@ class ProposalRules:
         text = doc_text(doc)
         out = mentions(doc)
         title_end = doc.user_data.get("title_end")
-        if title_end:
-            tm = title_method(text[:title_end])
-            if tm:
-                out.append(Mention("Method", tm[0], tm[1], tm[2], confidence=0.85,
-                                   component=self.name, role="proposes"))
-            tt = title_task(text[:title_end])
-            if tt and not any(e.start_char < tt[2] and tt[1] < e.end_char for e in doc.ents):
-                out.append(Mention("Task", tt[0], tt[1], tt[2], confidence=0.6, component=self.name))
+        definitions = acronym_definitions(text)
         acronyms = doc.user_data.setdefault("acronyms", {})
-        for long_form, ls, le, acro, as_, ae in acronym_definitions(text):
+        for long_form, ls, le, acro, as_, ae in definitions:
             acronyms[acro] = long_form
             acronyms[acro.rstrip("s")] = long_form
+        if title_end:
+            out += self._title(doc, text, title_end, definitions)
         for base, sent_end in sentence_spans(doc):
-            st = text[base:sent_end]  # == sent.text
-            if not PROPOSE_VERB.search(st):
-                continue
-            for m in list(PROPOSE.finditer(st)) + list(CALLED.finditer(st)):
-                cand = m.group(1)
-                if not any(is_codename(w) for w in SPACE.split(cand)) or cand.lower() in STOP_LEAD:
-                    continue
-                out.append(Mention("Method", cand, base + m.start(1), base + m.end(1), confidence=0.8,
-                                   component=self.name, role="proposes"))
-            for m in APPOSITION.finditer(st):
-                cand = m.group(1)
-                if cand.split()[0].lower() in STOP_LEAD:
-                    continue
-                out.append(Mention("Method", cand, base + m.start(1), base + m.end(1), confidence=0.75,
-                                   component=self.name, role="proposes"))
-            # "we propose the Differentiable Search Index (DSI)": the defined pair is the method
-            for long_form, ls, le, acro, as_, ae in acronym_definitions(st):
-                if DEF_AFTER_VERB.search(st[:ls]):
-                    out.append(Mention("Method", long_form, base + ls, base + le, confidence=0.8,
-                                       component=self.name, role="proposes"))
-                    out.append(Mention("Method", acro, base + as_, base + ae, name=long_form,
-                                       confidence=0.8, component=self.name, role="proposes"))
+            out += self._sentence(doc, text[base:sent_end], base)  # text[base:sent_end] == sent.text
         return doc
+
+    def _proposal(self, kind: str, text: str, start: int, end: int, **kw) -> Mention:
+        return Mention(kind, text, start, end, confidence=kw.pop("confidence", 0.8), component=self.name,
+                       role="proposes", **kw)
+
+    def _title(self, doc: Doc, text: str, title_end: int, definitions: list) -> list[Mention]:
+        """The title's own name ("GPipe: ..."), its task ("... for X"), a title that is a method's name
+        ("Generative Restricted Kernel Machines"), and an acronym the abstract defines for a phrase of
+        the title ("Continual Learning via Neural Pruning" ... "(CLNP)"): the paper's contribution."""
+        out, title = [], text[:title_end]
+        tm = title_method(title)
+        if tm:  # "SentiHood: ... Dataset for ...": the paper's contribution is a data set
+            kind = "Dataset" if DATA_TITLE.search(text[tm[2]:title_end]) else "Method"
+            out.append(self._proposal(kind, tm[0], tm[1], tm[2], confidence=0.85))
+        tt = title_task(title)
+        if tt and not any(e.start_char < tt[2] and tt[1] < e.end_char for e in doc.ents):
+            out.append(Mention("Task", tt[0], tt[1], tt[2], confidence=0.6, component=self.name))
+        whole = title.rstrip(" .")
+        lead = len(whole.split()[0]) + 1 if whole.split()[0] in ("The", "A", "An") and " " in whole else 0
+        if (title_is_name(whole[lead:]) or any(e.label_ == "Method" and e.start_char == lead and e.end_char == len(whole)
+                                               and len(whole.split()) > 1 for e in doc.ents)) \
+                and self._may_propose(doc, lead, len(whole), parts_ok=True):
+            out.append(self._proposal("Method", whole[lead:], lead, len(whole)))
+        for long_form, ls, le, acro, as_, ae in definitions:
+            if ls >= title_end and long_form.lower() in title.lower() and _new_name(long_form, lowercase=True) \
+                    and self._may_propose(doc, ls, le):
+                out.append(self._proposal("Method", long_form, ls, le))
+                out.append(self._proposal("Method", acro, as_, ae, name=long_form))
+        return out
+
+    @staticmethod
+    def _may_propose(doc: Doc, start: int, end: int, parts_ok: bool = False) -> bool:
+        """A name found by a looser rule is the paper's method only where the NER did not see a task, a
+        data set or a metric there (``parts_ok``: except in a part of it, as in a title that is a name),
+        and it does not name a task ("Neural Machine Translation (NMT)")."""
+        from .specific import WORD, _task_like
+
+        if any(e.start_char < end and start < e.end_char and e.label_ != "Method"
+               and not (parts_ok and start <= e.start_char and e.end_char <= end) for e in doc.ents):
+            return False
+        words = WORD.findall(doc_text(doc)[start:end])
+        return bool(words) and not _task_like(words)
+
+    def _sentence(self, doc: Doc, st: str, base: int) -> list[Mention]:
+        """"we propose GPipe", "we present rectified flow, a simple approach", "called Flat Trajectory
+        Distillation", "we propose the Differentiable Search Index (DSI)"."""
+        out = []
+        named_here = NAMING.search(st)
+        if not (PROPOSE_VERB.search(st) or named_here):
+            return out
+        strong = [*PROPOSE.finditer(st), *CALLED.finditer(st)] if PROPOSE_VERB.search(st) else []
+        loose = [*CALLED_CAPS.finditer(st), *WE_CALL.finditer(st)] + (
+            [*PROPOSE_CAPS.finditer(st)] + ([] if strong else [*CALLED.finditer(st)]) if PROPOSE_VERB.search(st)
+            else [*CALLED.finditer(st)])
+        for m in strong + loose:
+            cand = m.group(1)
+            if PRIOR.search(st, 0, m.start(1)) and not PROPOSE_VERB.search(st, 0, m.start(1)):
+                continue  # "we explore a recent method called Rectified Flow": somebody else's
+            if m in loose and not self._may_propose(doc, base + m.start(1), base + m.end(1)):
+                continue
+            words = SPACE.split(cand)
+            named = any(is_codename(w) for w in words) or (
+                len(words) >= 2 and all(w[0].isupper() for w in words if w not in CONNECTORS))
+            if named and cand.lower() not in STOP_LEAD:
+                out.append(self._proposal("Method", cand, base + m.start(1), base + m.end(1)))
+        for m in APPOSITION.finditer(st) if PROPOSE_VERB.search(st) else ():
+            cand = m.group(1)
+            if cand.split()[0].lower() not in STOP_LEAD:
+                out.append(self._proposal("Method", cand, base + m.start(1), base + m.end(1), confidence=0.75))
+        # "we propose the Differentiable Search Index (DSI)": the defined pair is the method; so is a
+        # capitalised pair that no lexicon knows in a sentence about the paper's own work ("The proposed
+        # architecture, the Gated Transformer-XL (GTrXL), ...")
+        for long_form, ls, le, acro, as_, ae in acronym_definitions(st):
+            if DEF_AFTER_VERB.search(st[:ls]) or (NEW_BEFORE.search(st[:ls]) and _new_name(long_form)
+                                                   and self._may_propose(doc, base + ls, base + le)):
+                out.append(self._proposal("Method", long_form, base + ls, base + le))
+                out.append(self._proposal("Method", acro, base + as_, base + ae, name=long_form))
+        return out
 
 
 @Language.factory("kg_rules")

@@ -31,13 +31,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..graph.schema import entity_key
-from .base import Mention
+from .base import Mention, is_codename
 from .lexicon import _data_path, alias_index, load_wordlist
-from .rules import is_codename
 
 WORD = re.compile(r"[A-Za-z0-9][\w'’+.]*(?:-[\w'’+.]+)*")
 COORDINATION = re.compile(r"\s(?:and|or|&)\s|[,/;]")
 FUNCTION_WORD = re.compile(r"\s(?:of|for|in|on|with|to|from|by|via|using|under|over|through)\s", re.I)
+NOUN_MODIFIERS = {"learning", "intelligence", "machine", "base", "baseline", "one", "two", "three"}  # may end a name
 ADJECTIVE_END = ("al", "ive", "ic", "ous", "ed", "ble", "ine", "ent", "ant", "ary")
 
 
@@ -138,7 +138,8 @@ def _coined(words: list[str]) -> bool:
 def _task_like(words: list[str]) -> bool:
     """The words name a task ("speech synthesis", "QA"): a model *for* it is no method of its own."""
     last = singular(words[-1])
-    if _listed(last, "task_heads.txt") or _table("standalone_terms.tsv").get(last) == {"Task"}:
+    if _listed(last, "task_heads.txt") or _table("standalone_terms.tsv").get(last) == {"Task"} \
+            or _table("compound_heads.tsv").get(last) == {"Task"}:
         return True
     return alias_index().get(("Task", entity_key(" ".join(words)))) is not None
 
@@ -167,28 +168,46 @@ def _without_heads(words: list[str], type_: str) -> list[str]:
     return out
 
 
+def _compound_head(type_: str, word: str) -> bool:
+    last = word.lower().split("-")[-1] if word.lower() not in _table("compound_heads.tsv") else word.lower()
+    return type_ in _table("compound_heads.tsv").get(last, ()) or type_ in _table("compound_heads.tsv").get(
+        singular(last), ())
+
+
+def names_a_method(word: str) -> bool:
+    """The word ends names of methods: a name head ("Network") or a Method compound head ("Embedding")."""
+    return singular(word) in _name_heads() or _compound_head("Method", word)
+
+
 def _compound(type_: str, words: list[str]) -> bool:
-    """A task or a measure named by what it is about and a head word: "pain intensity regression",
-    "conversational speech recognition", "face verification accuracy" ("model predictions": no)."""
-    if len(words) < 2 or type_ not in ("Task", "Metric"):
+    """Named by what it is about and a head word (``data/compound_heads.tsv``): "pain intensity
+    regression", "tensor parallelism", "face verification accuracy", "hit-rate"; the words before the
+    head must not all be vague or plain ("deep learning", "model predictions": no)."""
+    if not words or not _compound_head(type_, words[-1]):
         return False
-    last = words[-1].lower()
-    if type_ == "Task":
-        head = last not in ("task", "problem") and (_listed(last, "task_heads.txt")
-                                                    or _table("standalone_terms.tsv").get(last) == {"Task"})
-    else:
-        head = _listed(last, "metric_heads.txt") or _listed(singular(last), "metric_heads.txt")
-    return head and any(not (_listed(w, "vague_words.txt") or _listed(w, "plain_modifiers.txt")) for w in words[:-1])
+    before = words[:-1] or words[-1].split("-")[:-1]
+    return any(not (_listed(w, "vague_words.txt") or _listed(w, "plain_modifiers.txt") or _is_head(w, type_))
+               for w in before)
 
 
 def _measure(words: list[str]) -> bool:
     """Not a vague quality ("translation quality", "computational cost"), a loss, bound, objective or
-    hyper-parameter ("ELBO objective", "learning rate") nor an activity ("Conditional Score Estimation")."""
-    last2 = " ".join(words[-2:])
-    return not any(_listed(x, "not_metrics.txt") or _listed(x, "vague_qualities.txt")
-                   for x in (" ".join(words), words[-1], singular(words[-1]))) \
-        and not any(_listed(x, "non_metric_heads.txt") for x in (words[-1], last2)) \
-        and (_listed(words[-1], "metric_heads.txt") or not words[-1].lower().endswith(("tion", "sion", "ing")))
+    hyper-parameter ("ELBO objective", "learning rate") nor an activity ("Conditional Score Estimation");
+    a measure word after a specific one stays ("processing speed", "peak memory usage")."""
+    last, last2 = words[-1], " ".join(words[-2:])
+    if _listed(" ".join(words), "not_metrics.txt") or any(_listed(x, "non_metric_heads.txt") for x in (last, last2)):
+        return False
+    if any(_listed(x, "vague_qualities.txt") for x in (last, singular(last))):
+        return False
+    if _compound_head("Metric", last):
+        return len(words) > 1 or not _listed(last, "not_metrics.txt")
+    return not (_listed(last, "not_metrics.txt") or _listed(singular(last), "not_metrics.txt")
+                or last.lower().endswith(("tion", "sion", "ing")))
+
+
+def _not_a_dataset(core: list[str]) -> bool:
+    """A language on its own ("French"), or a company's or library's product ("Microsoft DeepSpeed")."""
+    return bool(core) and (_listed(core[0], "not_datasets.txt") or (len(core) == 1 and _listed(core[0], "languages.txt")))
 
 
 @dataclass(frozen=True)
@@ -205,13 +224,20 @@ def judge(type_: str, text: str, where: Where = Where()) -> tuple[bool, str | No
     """(specific, better name or None) for one phrasing of a mention that no lexicon entry, acronym
     definition or proposal names (see the module's docstring)."""
     name, words, core = split_phrase(type_, text)
-    if not words or _malformed(type_, words, text):
+    if explain(type_, text, where) is None:
         return False, None
-    if not _specific(type_, words, core, where):
-        return False, None
-    headless = core != words and core and (_coined(core) or _established(core) or _compound(type_, core))
+    headless = core != words and core and (_coined(core[-1:]) or _established(core) or _compound(type_, core))
     better = _without_heads(name, type_) if headless else name  # "RNN approaches", "object detection task"
     return True, " ".join(better) if len(better) < len(WORD.findall(text)) else None
+
+
+def explain(type_: str, text: str, where: Where = Where()) -> str | None:
+    """Which rule makes a phrasing specific ("coined", "established", "compound", "name", "title",
+    "dataset"), or None when it is a description."""
+    _, words, core = split_phrase(type_, text)
+    if not words or _malformed(type_, words, text) or (type_ == "Dataset" and _not_a_dataset(core)):
+        return None
+    return _specific(type_, words, core, where)
 
 
 def _malformed(type_: str, words: list[str], text: str) -> bool:
@@ -223,34 +249,53 @@ def _malformed(type_: str, words: list[str], text: str) -> bool:
         or COORDINATION.search(joined)  # "evolutionary and gradient-based methods": a list, not a name
         or text.count("(") != text.count(")")  # "TD) learning": cut inside a parenthesis
         or words[-1].lower().endswith("-based")  # "SVD-based"
-        or _listed(words[-1], "plain_modifiers.txt") or _listed(words[-1], "vague_words.txt")  # ends in an adjective
+        or (words[-1].lower() not in NOUN_MODIFIERS and (_listed(words[-1], "plain_modifiers.txt")
+                                                         or _listed(words[-1], "vague_words.txt")))  # an adjective
+        or (len(words) >= 2 and words[-1].islower() and words[-1].endswith(("ive", "ic", "ous")))  # "implicit generative"
         or (type_ in ("Method", "Task") and FUNCTION_WORD.search(joined) and not _coined(words))  # "Generation of X"
     )
 
 
-def _specific(type_: str, words: list[str], core: list[str], where: Where) -> bool:
-    if core and _listed(" ".join(core), "generic.txt"):
-        return False  # "DNN models", "neural network architectures"
+def _wrong_head(type_: str, words: list[str]) -> bool:
+    """The last word says the phrase is something else: an activity for a Method ("MoE training", "DPM
+    customization"), a measure for a Method or a Task ("cross-GPU routing latency", "end-to-end training
+    time"), a gerund phrase from a title ("Scaling Deep GNN Training")."""
+    last = words[-1]
+    if len(words) >= 2 and words[0][0].isupper() and words[0].endswith("ing") and len(words[0]) > 5 \
+            and singular(last) not in _name_heads():
+        return True
+    if type_ in ("Method", "Task") and _compound_head("Metric", last) and not _compound_head(type_, last):
+        return True
+    return (type_ == "Method" and len(words) >= 2 and last.islower() and last.endswith(("ing", "tion", "sion", "ment"))
+            and not (_compound_head("Method", last) or _standalone([last])))
+
+
+def _specific(type_: str, words: list[str], core: list[str], where: Where) -> str | None:
+    if not core or _listed(" ".join(core), "generic.txt") or _wrong_head(type_, words):
+        return None  # "network architecture", "DNN models": nothing but heads and generic words
+    if type_ == "Task" and _coined(words) and not (_task_like(core) or (len(core) == 1 and core[0].isupper())):
+        return None  # "SVM problem", "3B tokens": a coined word does not make a task
     if _coined(words):
-        if type_ == "Method" and core and core != words and _task_like(core):
-            return False  # "downstream QA model": a model for a task
-        return not (core and core != words and not _coined(core))  # "DNN models": a generic acronym
+        if type_ == "Method" and core != words and _task_like(core):
+            return None  # "downstream QA model": a model for a task
+        return None if core != words and not _coined(core) else "coined"  # "DNN models": a generic acronym
     weak_head = core != words and singular(words[-1]) not in _name_heads()
-    if weak_head and len(core) == 1 and not (_established(core) or _coined(core)):
-        return False  # "Rehearsal Strategies", "clustering algorithm": the word before the head decides
-    if len(words) >= 2 and _written_as_name(words, where):
-        # in a title every word is capitalised: there it takes a name head or three specific words
-        return not where.in_title or where.repeated or len(core) >= 3 or (
-            len(core) == 2 and singular(words[-1]) in _name_heads())
-    if type_ == "Method" and core and core != words and _task_like(core):
-        return False  # "speech synthesis network", "classification models": a model for a task
-    if _established(words) and not (weak_head and len(core) == 1):
-        return True
-    if core and core != words and _established(core):
-        return True
-    if type_ == "Dataset" and any(w[0].isupper() for w in core):
-        return True  # datasets are named with proper nouns: "Atari domain", "Penn Treebank"
-    return _compound(type_, core or words) or (len(words) == 1 and _written_as_name(words, where))
+    if weak_head and len(core) == 1 and not _established(core):
+        return None  # "Rehearsal Strategies", "clustering algorithm": the word before the head decides
+    if len(words) >= 2 and type_ in ("Method", "Dataset") and _written_as_name(words, where):
+        # in a title every word is capitalised: there a name ends in a head word and is written again
+        if not where.in_title or where.repeated:
+            return "name"
+        if len(core) >= 2 and (singular(words[-1]) in _name_heads() or _compound_head(type_, words[-1])
+                               or _standalone(words[-1:])):
+            return "title"
+    if type_ == "Method" and core != words and _task_like(core):
+        return None  # "speech synthesis network", "classification models": a model for a task
+    if (_established(words) and not (weak_head and len(core) == 1)) or (core != words and _established(core)):
+        return "established"
+    if (_compound(type_, words) or _compound(type_, core)) and (not where.in_title or where.repeated or len(words) <= 3):
+        return "compound"  # a title's phrase only when short
+    return "name" if len(words) == 1 and type_ in ("Method", "Dataset") and _written_as_name(words, where) else None
 
 
 def _written_as_name(words: list[str], where: Where) -> bool:
@@ -269,7 +314,8 @@ def _where(m: Mention, text: str, title_end: int | None) -> Where:
     before = text[:m.start].rstrip()
     in_title = title_end is not None and m.end <= title_end
     start = not before or before[-1] in ".!?:;" or (title_end is not None and len(before) <= title_end < m.start)
-    haystack, needle = (text, m.text) if " " not in m.text else (text.lower(), m.text.lower())
+    # a name the authors capitalise is written so again; a lower-case phrase in any case
+    haystack, needle = (text, m.text) if m.text[:1].isupper() else (text.lower(), m.text.lower())
     return Where(in_title, start, haystack.count(needle) > 1)
 
 

@@ -15,7 +15,8 @@ entity when
 
 Each entity gets one type: the lexicon's when it has one, else the type most of its mentions have
 (ties: Method, Task, Dataset, Metric). Its name is the lexicon's canonical name, else the name its
-mentions use most. Resolution depends only on the set of records, never on their order, so an
+mentions use most, among those the node policy accepts ("recurrent neural network", not a cut-off
+"recurrent neural" that the NER tagged more often). Resolution depends only on the set of records, never on their order, so an
 incremental build equals a full rebuild.
 """
 
@@ -26,7 +27,7 @@ import unicodedata
 from collections import Counter, defaultdict
 
 from ..extract.lexicon import alias_index, load_lexicon
-from ..extract.specific import WORD, _is_head, judge, singular
+from ..extract.specific import WORD, _is_head, _task_like, judge, singular
 from .schema import entity_key
 
 TYPE_ORDER = ("Method", "Task", "Dataset", "Metric", "Hardware")
@@ -132,7 +133,9 @@ class Canon:
                 type_, name = lex
             else:
                 type_ = max(types, key=lambda t: (types[t], -TYPE_ORDER.index(t)))
-                name = sorted(names.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+                if type_ == "Method" and "Task" in types and _task_like(WORD.findall(max(names, key=names.get))):
+                    type_ = "Task"  # "semantic role labeling": named by what is done
+                name = min(names.items(), key=lambda kv: (not judge(type_, kv[0])[0], -kv[1], kv[0]))[0]
             for k in members:
                 self.root[k] = (type_, name)
         self.types, self.surfaces, self.heads = defaultdict(Counter), defaultdict(set), {}

@@ -1,4 +1,5 @@
-"""Does the graph keep what matters? Recall of SciREX's salient entities as graph links.
+"""Does the graph keep what matters? Recall of SciREX's salient entities as graph links, and of
+the contributions papers name as PROPOSES edges.
 
 SciREX marks each paper's main (salient) entities as clusters of mention strings per type. Of the
 clusters with a mention in the paper's title or abstract, we count those that the graph links to the
@@ -87,3 +88,38 @@ def salient_recall(gold: list[dict], g: nx.MultiDiGraph) -> dict[str, dict]:
     for t, (n, hit) in counts.items():
         out[t] = {"clusters": n, "linked": hit, "recall": round(hit / n, 3) if n else 0.0, "missed": missed[t]}
     return out
+
+
+def read_proposals(path: str | Path) -> list[dict]:
+    """Papers labelled with the name of their own contribution (TSV with columns id, own_name; names of
+    one paper joined by " | "; an empty own_name: the paper names none)."""
+    import csv
+
+    with open(path, encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh, delimiter="\t")
+        if not reader.fieldnames or not {"id", "own_name"} <= set(reader.fieldnames):
+            raise InputError(f"{path}: needs the columns id and own_name (tab-separated, with a header row)")
+        return [{"id": r["id"], "names": [n.strip() for n in (r["own_name"] or "").split("|") if n.strip()]}
+                for r in reader]
+
+
+def proposes_recall(labels: list[dict], g: nx.MultiDiGraph) -> dict:
+    """Of the papers that name their own contribution, how many have a PROPOSES edge to a node whose
+    name or an alias is one of those names (the scorer's normalisation); the misses are listed."""
+    named = [r for r in labels if r["names"] and node_id("Paper", r["id"]) in g]
+    hit, missed = 0, []
+    for r in named:
+        pid = node_id("Paper", r["id"])
+        targets: set[str] = set()
+        if pid in g:
+            for _, dst, key in g.out_edges(pid, keys=True):
+                if key == "PROPOSES":
+                    d = g.nodes[dst]
+                    targets.update(norm(s) for s in [d.get("name") or "", *(d.get("aliases") or [])])
+        if any(norm(n) in targets for n in r["names"]):
+            hit += 1
+        else:
+            missed.append(f"{r['id']}: {r['names'][0]}")
+    papers = sum(1 for r in labels if node_id("Paper", r["id"]) in g)
+    return {"papers": papers, "naming": len(named), "proposes": hit,
+            "recall": round(hit / len(named), 3) if named else 0.0, "missed": missed}
