@@ -214,7 +214,7 @@ def test_kg_audit_sample_and_score_on_a_built_store(tmp_path):
     assert r.exit_code == 0, r.output
     assert "fill the label column" in r.stderr
     rows = read_tsv(out)
-    assert {"ImageNet", "ResNet"} <= {r["name"] for r in rows}
+    assert {"ImageNet", "ResNet-50"} <= {r["name"] for r in rows}
     assert all(r["node"] == f"{r['type']}:{r['node'].split(':', 1)[1]}" for r in rows)
     again = run("sample", "--store", store, "-o", out)
     assert again.exit_code == 1 and "--force" in again.output  # labels are never overwritten silently
