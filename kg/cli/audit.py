@@ -95,3 +95,38 @@ def score(files, store, fmt):
         raise AuditError(f"no labelled rows in {', '.join(files)}: fill the label column with GOOD, GENERIC, "
                          "WRONG_TYPE or BROKEN (see `kg audit --help`)")
     emit(run_score(labels, load_store_graph(store)), fmt, SCORE_COLUMNS)
+
+
+@audit.command(short_help="Recall of SciREX salient entities as graph links.")
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False))
+@store_option
+@format_option
+@click.option("--missed", is_flag=True, help="List the missed clusters (shortest mention of each) too.")
+def salient(gold, store, fmt, missed):
+    """Of the salient entities of GOLD (SciREX-style JSONL: id, title, abstract, salient) that appear in
+    the paper's title or abstract, the share the store's graph links to the paper under the same type,
+    matching a node's name or alias with the official scorer's normalisation. Build the store from the
+    same records first: kg build GOLD --store DIR."""
+    from ..pipeline import load_store_graph
+    from ..recall import read_gold, salient_recall
+
+    result = salient_recall(read_gold(gold), load_store_graph(store))
+    rows = [{"type": t, **{k: v for k, v in r.items() if k != "missed"},
+             **({"missed": " | ".join(r["missed"])} if missed else {})} for t, r in result.items()]
+    emit(rows, fmt, ["type", "clusters", "linked", "recall"] + (["missed"] if missed else []))
+
+
+@audit.command(short_help="Share of papers naming their contribution that get a PROPOSES edge.")
+@click.argument("labels", type=click.Path(exists=True, dir_okay=False))
+@store_option
+@format_option
+def proposes(labels, store, fmt):
+    """LABELS is a TSV with columns id and own_name: the name a paper gives its own contribution, as
+    written in its title or abstract (several joined with " | "; empty when it names none). Reports how
+    many of the store's labelled papers that name one have a PROPOSES edge to it, and lists the misses."""
+    from ..pipeline import load_store_graph
+    from ..recall import proposes_recall, read_proposals
+
+    r = proposes_recall(read_proposals(labels), load_store_graph(store))
+    emit([{k: v for k, v in r.items() if k != "missed"} | {"missed": " | ".join(r["missed"])}], fmt,
+         ["papers", "naming", "proposes", "recall", "missed"])
