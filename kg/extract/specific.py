@@ -93,6 +93,7 @@ def established_terms() -> dict[str, int]:
     return {term_key(r[0]): int(r[2]) for r in _rows("terms.tsv") if len(r) > 2}
 
 
+@lru_cache(maxsize=1 << 16)
 def _listed(word: str, name: str) -> bool:
     return entity_key(word) in load_wordlist(name)
 
@@ -220,6 +221,7 @@ class Where:
     repeated: bool = False
 
 
+@lru_cache(maxsize=1 << 16)  # a pure function of its arguments, asked for most mentions
 def judge(type_: str, text: str, where: Where = Where()) -> tuple[bool, str | None]:
     """(specific, better name or None) for one phrasing of a mention that no lexicon entry, acronym
     definition or proposal names (see the module's docstring)."""
@@ -310,12 +312,14 @@ def _written_as_name(words: list[str], where: Where) -> bool:
             and words[0][1:].islower() and not words[0].lower().endswith(ADJECTIVE_END))
 
 
-def _where(m: Mention, text: str, title_end: int | None) -> Where:
-    before = text[:m.start].rstrip()
+def _where(m: Mention, text: str, title_end: int | None, lower: str) -> Where:
+    j = m.start  # the end of the text before the mention, spaces left out
+    while j > 0 and text[j - 1].isspace():
+        j -= 1
     in_title = title_end is not None and m.end <= title_end
-    start = not before or before[-1] in ".!?:;" or (title_end is not None and len(before) <= title_end < m.start)
+    start = j == 0 or text[j - 1] in ".!?:;" or (title_end is not None and j <= title_end < m.start)
     # a name the authors capitalise is written so again; a lower-case phrase in any case
-    haystack, needle = (text, m.text) if m.text[:1].isupper() else (text.lower(), m.text.lower())
+    haystack, needle = (text, m.text) if m.text[:1].isupper() else (lower, m.text.lower())
     return Where(in_title, start, haystack.count(needle) > 1)
 
 
@@ -326,6 +330,7 @@ def apply_policy(found: list[Mention], *, text: str, title_end: int | None = Non
     Convolutional Network" a name), and a better name found for one ("object detection" for "object
     detection task") is given to all."""
     defined = {entity_key(x) for pair in (acronyms or {}).items() for x in pair}
+    lower = text.lower()
     groups: dict[tuple[str, str], list[Mention]] = defaultdict(list)
     for m in found:
         if not m.generic and m.type != "Hardware":
@@ -342,7 +347,7 @@ def apply_policy(found: list[Mention], *, text: str, title_end: int | None = Non
             continue
         pairs = [(m, s) for m in ms for s in dict.fromkeys((m.text, m.name or m.text))]
         texts = [s for _, s in pairs]
-        verdicts = [judge(type_, s, _where(m, text, title_end)) for m, s in pairs]
+        verdicts = [judge(type_, s, _where(m, text, title_end, lower)) for m, s in pairs]
         if any(ok for ok, _ in verdicts):
             # the name of the first phrasing that qualifies, for every mention of the group
             ok_texts = [(b or s) for (ok, b), s in zip(verdicts, texts) if ok]
@@ -350,7 +355,7 @@ def apply_policy(found: list[Mention], *, text: str, title_end: int | None = Non
             if better and not any(ok and not b for ok, b in verdicts):
                 for m in ms:
                     m.name = better
-            elif not judge(type_, ms[0].name or ms[0].text, _where(ms[0], text, title_end))[0]:
+            elif not judge(type_, ms[0].name or ms[0].text, _where(ms[0], text, title_end, lower))[0]:
                 for m in ms:
                     m.name = ok_texts[0]  # "Deep Recurrent Neural" is named "Deep Recurrent Neural Network"
             continue
