@@ -111,9 +111,9 @@ def _established(words: list[str]) -> bool:
     if not words:
         return False
     tagged = established_terms().get(term_key(" ".join(words)), 0)
-    if len(words) == 2 and words[0].lower().endswith(ADJECTIVE_END + ("dense", "sparse")) \
-            and singular(words[1]) in _name_heads():
-        return tagged >= 5  # "generative model" is a term, "dense model" a description
+    if len(words) == 2 and singular(words[1]) in _name_heads() and (
+            _listed(words[0], "weak_modifiers.txt") or words[0].lower().endswith(ADJECTIVE_END)):
+        return False  # "teacher model", "dense model", "probabilistic model": descriptions
     return bool(tagged) or _standalone(words)
 
 
@@ -187,8 +187,8 @@ def _compound(type_: str, words: list[str]) -> bool:
     if not words or not _compound_head(type_, words[-1]):
         return False
     before = words[:-1] or words[-1].split("-")[:-1]
-    return any(not (_listed(w, "vague_words.txt") or _listed(w, "plain_modifiers.txt") or _is_head(w, type_))
-               for w in before)
+    return any(not (_listed(w, "vague_words.txt") or _listed(w, "plain_modifiers.txt") or _is_head(w, type_)
+                    or _listed(w, "weak_modifiers.txt")) for w in before)
 
 
 def _measure(words: list[str]) -> bool:
@@ -245,8 +245,13 @@ def explain(type_: str, text: str, where: Where = Where()) -> str | None:
 def _malformed(type_: str, words: list[str], text: str) -> bool:
     """A description or a broken span rather than a name."""
     joined = " ".join(words)
+    lower = [w.lower() for w in words]
     return bool(
         (type_ == "Metric" and not _measure(words))
+        or any(a == b or b.startswith(a + "-") for a, b in zip(lower, lower[1:]))  # "neural neural-based"
+        or (type_ in ("Method", "Task") and len(words) >= 2 and words[0].islower() and words[0].endswith("ing")
+            and len(words[0]) > 5
+            and not (_standalone(words[:1]) or _compound_head(type_, words[0])))  # "processing word embeddings"
         or _listed(joined, "generic.txt")
         or COORDINATION.search(joined)  # "evolutionary and gradient-based methods": a list, not a name
         or text.count("(") != text.count(")")  # "TD) learning": cut inside a parenthesis
