@@ -228,7 +228,11 @@ def judge(type_: str, text: str, where: Where = Where()) -> tuple[bool, str | No
     name, words, core = split_phrase(type_, text)
     if explain(type_, text, where) is None:
         return False, None
-    headless = core != words and core and (_coined(core[-1:]) or _established(core) or _compound(type_, core))
+    # a generic head goes from the name when what is left is the term: "object detection task", "RNN
+    # approaches", "BERT model"; a name head stays unless a coined word is left: "latent variable model"
+    dropped = words[len(core):]
+    headless = core != words and core and (_coined(core[-1:]) or (
+        (_established(core) or _compound(type_, core)) and not any(singular(w) in _name_heads() for w in dropped)))
     better = _without_heads(name, type_) if headless else name  # "RNN approaches", "object detection task"
     return True, " ".join(better) if len(better) < len(WORD.findall(text)) else None
 
