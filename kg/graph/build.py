@@ -165,6 +165,7 @@ def _result_edges(paper: Paper, rec: dict, canon: Canon, results: list) -> Itera
     slot properties need the final entity names, known only at the end). A slot names an entity of
     the graph or a specific one (the node policy), never a node of its own for "loss"."""
     from ..extract.resolve import canonical_name
+    from ..extract.specific import judge
 
     pid = node_id("Paper", paper.id)
     for i, res in enumerate(rec.get("results", [])):
@@ -181,7 +182,9 @@ def _result_edges(paper: Paper, rec: dict, canon: Canon, results: list) -> Itera
             surface = res.get(slot)
             if not surface:
                 continue
-            node_label, name = canon.resolve(label, canonical_name(label, surface))
+            name = canonical_name(label, surface)
+            name = judge(label, name)[1] or name  # "PPO algorithm" is the entity PPO, as in the mentions
+            node_label, name = canon.resolve(label, name)
             if node_label != label or not canon.is_entity(label, name):
                 continue  # of another type ("ResNet152" as a dataset), or no entity ("loss")
             tid = node_id(node_label, entity_key(name))

@@ -3,9 +3,9 @@
 Extraction names each mention inside its paper; here the names of all papers meet. Two names are one
 entity when
 
-- their variant keys are equal: case, plural/singular, hyphen/space, "nets"/"networks", a trailing
-  "(ACRONYM)", and leading articles do not matter ("Recurrent neural networks" = "recurrent neural
-  network");
+- their variant keys are equal: case, plural/singular, hyphens and spaces ("auto-encoder" =
+  "autoencoder"), "nets"/"networks"/"NNs", a trailing "(ACRONYM)", and leading articles do not matter
+  ("Recurrent neural networks" = "recurrent neural network");
 - one is the other with generic heads after it ("LSTM network" = "LSTM", "reinforcement learning
   framework" = "reinforcement learning"), when the shorter one is a name of the corpus on its own or a
   coined word;
@@ -33,7 +33,8 @@ from .schema import entity_key
 TYPE_ORDER = ("Method", "Task", "Dataset", "Metric", "Hardware")
 LEADING = {"the", "a", "an", "our", "their", "its"}
 TRAILING_ACRONYM = re.compile(r"\s*\([^()]*\)\s*$")
-WORD_SYNONYMS = {"net": "network", "nets": "network"}
+WORD_SYNONYMS = {"net": "network", "nets": "network", "nn": "neuralnetwork", "nns": "neuralnetwork"}
+MODIFIER_SYNONYMS = {"convolution": "convolutional"}  # "convolution neural network", "graph convolution network"
 
 
 def variant_key(name: str) -> str:
@@ -45,8 +46,9 @@ def variant_key(name: str) -> str:
     if not words:
         return entity_key(name)
     words = [WORD_SYNONYMS.get(w, w) for w in words]
+    words = [MODIFIER_SYNONYMS.get(w, w) for w in words[:-1]] + words[-1:]
     words[-1] = singular(words[-1])
-    return " ".join(words).replace("-", " ")
+    return "".join(words).replace("-", "")  # "auto-encoder" = "autoencoder", "Kinetics 400" = "Kinetics-400"
 
 
 def _without_heads(type_: str, name: str) -> str | None:
@@ -138,6 +140,10 @@ class Canon:
                 name = min(names.items(), key=lambda kv: (not judge(type_, kv[0])[0], -kv[1], kv[0]))[0]
             for k in members:
                 self.root[k] = (type_, name)
+        for text_key, keys in self.surfaces.items():  # a form only ever written for one entity ("MHA")
+            roots = {self.root[k] for k in keys}
+            if text_key not in self.root and len(roots) == 1:
+                self.root[text_key] = next(iter(roots))
         self.types, self.surfaces, self.heads = defaultdict(Counter), defaultdict(set), {}
 
     def is_entity(self, type_: str, name: str) -> bool:
