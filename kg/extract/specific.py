@@ -37,6 +37,8 @@ from .lexicon import _data_path, alias_index, load_wordlist
 WORD = re.compile(r"[A-Za-z0-9][\w'’+.]*(?:-[\w'’+.]+)*")
 COORDINATION = re.compile(r"\s(?:and|or|&)\s|[,/;]")
 FUNCTION_WORD = re.compile(r"\s(?:of|for|in|on|with|to|from|by|via|using|under|over|through)\s", re.I)
+ADJECTIVE_SUFFIXES = ("-based", "-activated", "-driven", "-like", "-inspired", "-guided", "-conditioned",
+                      "-oriented", "-specific", "-agnostic", "-aware", "-free", "-enhanced", "-augmented", "-powered")
 NOUN_MODIFIERS = {"learning", "intelligence", "machine", "base", "baseline", "one", "two", "three"}  # may end a name
 ADJECTIVE_END = ("al", "ive", "ic", "ous", "ed", "ble", "ine", "ent", "ant", "ary")
 
@@ -186,6 +188,9 @@ def _compound(type_: str, words: list[str]) -> bool:
     head must not all be vague or plain ("deep learning", "model predictions": no)."""
     if not words or not _compound_head(type_, words[-1]):
         return False
+    if type_ in ("Task", "Metric") and words[-1].lower().endswith("s") and singular(words[-1]) != words[-1].lower() \
+            and _compound_head(type_, singular(words[-1])):
+        return False  # "long-term predictions", "estimation errors": outputs, not a task or a measure
     before = words[:-1] or words[-1].split("-")[:-1]
     return any(not (_listed(w, "vague_words.txt") or _listed(w, "plain_modifiers.txt") or _is_head(w, type_)
                     or _listed(w, "weak_modifiers.txt")) for w in before)
@@ -198,7 +203,7 @@ def _measure(words: list[str]) -> bool:
     last, last2 = words[-1], " ".join(words[-2:])
     if _listed(" ".join(words), "not_metrics.txt") or any(_listed(x, "non_metric_heads.txt") for x in (last, last2)):
         return False
-    if any(_listed(x, "vague_qualities.txt") for x in (last, singular(last))):
+    if any(_listed(x, "vague_qualities.txt") for x in (last, singular(last), " ".join(words))):
         return False
     if _compound_head("Metric", last):
         return len(words) > 1 or not _listed(last, "not_metrics.txt")
@@ -222,6 +227,13 @@ class Where:
 
 
 @lru_cache(maxsize=1 << 16)  # a pure function of its arguments, asked for most mentions
+def _generic_name(type_: str, text: str) -> bool:
+    """The name is a generic phrase even when a paper defines an acronym for it."""
+    _, words, core = split_phrase(type_, text)
+    return bool(words) and any(_listed(" ".join(part), "generic.txt") for part in (words, core) if part)
+
+
+@lru_cache(maxsize=1 << 16)  # a pure function of its arguments, asked for most mentions
 def judge(type_: str, text: str, where: Where = Where()) -> tuple[bool, str | None]:
     """(specific, better name or None) for one phrasing of a mention that no lexicon entry, acronym
     definition or proposal names (see the module's docstring)."""
@@ -234,6 +246,8 @@ def judge(type_: str, text: str, where: Where = Where()) -> tuple[bool, str | No
     headless = core != words and core and (_coined(core[-1:]) or (
         (_established(core) or _compound(type_, core)) and not any(singular(w) in _name_heads() for w in dropped)))
     better = _without_heads(name, type_) if headless else name  # "RNN approaches", "object detection task"
+    if headless and _malformed(type_, better, " ".join(better)):
+        better = name  # "LSTM-based model" keeps its head
     return True, " ".join(better) if len(better) < len(WORD.findall(text)) else None
 
 
@@ -259,7 +273,7 @@ def _malformed(type_: str, words: list[str], text: str) -> bool:
         or _listed(joined, "generic.txt")
         or COORDINATION.search(joined)  # "evolutionary and gradient-based methods": a list, not a name
         or text.count("(") != text.count(")")  # "TD) learning": cut inside a parenthesis
-        or words[-1].lower().endswith("-based")  # "SVD-based"
+        or words[-1].lower().endswith(ADJECTIVE_SUFFIXES)  # "SVD-based", "ReLU-activated": cut before the noun
         or (words[-1].lower() not in NOUN_MODIFIERS and (_listed(words[-1], "plain_modifiers.txt")
                                                          or _listed(words[-1], "vague_words.txt")))  # an adjective
         or (len(words) >= 2 and words[-1].islower() and words[-1].endswith(("ive", "ic", "ous")))  # "implicit generative"
@@ -304,8 +318,8 @@ def _specific(type_: str, words: list[str], core: list[str], where: Where) -> st
         return None  # "speech synthesis network", "classification models": a model for a task
     if (_established(words) and not (weak_head and len(core) == 1)) or (core != words and _established(core)):
         return "established"
-    if (_compound(type_, words) or _compound(type_, core)) and (not where.in_title or where.repeated or len(words) <= 3):
-        return "compound"  # a title's phrase only when short
+    if (_compound(type_, words) or _compound(type_, core)) and (not where.in_title or where.repeated or len(words) == 3):
+        return "compound"  # a phrase only in a title: of three words ("Pain Intensity Regression")
     return "name" if len(words) == 1 and type_ in ("Method", "Dataset") and _written_as_name(words, where) else None
 
 
@@ -350,7 +364,9 @@ def apply_policy(found: list[Mention], *, text: str, title_end: int | None = Non
             for m in ms:  # "NVIDIA A100 GPU" as a Method: the device is the entity, a Hardware node
                 m.generic = True
             continue
-        if key in defined or alias_index().get((type_, key)) or any(
+        if _generic_name(type_, ms[0].name or ms[0].text):
+            pass  # "Artificial Neural Network (ANN)": defined, and still generic
+        elif key in defined or alias_index().get((type_, key)) or any(
                 m.component in ("kg_lexicon", "acronym") or m.role == "proposes" or entity_key(m.text) in defined
                 for m in ms):
             continue
