@@ -37,6 +37,7 @@ from .lexicon import _data_path, alias_index, load_wordlist
 WORD = re.compile(r"[A-Za-z0-9][\w'’+.]*(?:-[\w'’+.]+)*")
 COORDINATION = re.compile(r"\s(?:and|or|&)\s|[,/;]")
 FUNCTION_WORD = re.compile(r"\s(?:of|for|in|on|with|to|from|by|via|using|under|over|through)\s", re.I)
+BROKEN_SPAN = re.compile(r"\s--|--\s|\b[A-Za-z]+\+\d{4}\b|\bet al\b|\b[A-Z]\w*[A-Z]\w*i[sz]ed\b")
 ADJECTIVE_SUFFIXES = ("-based", "-activated", "-driven", "-like", "-inspired", "-guided", "-conditioned",
                       "-oriented", "-specific", "-agnostic", "-aware", "-free", "-enhanced", "-augmented", "-powered")
 NOUN_MODIFIERS = {"learning", "intelligence", "machine", "base", "baseline", "one", "two", "three"}  # may end a name
@@ -152,7 +153,7 @@ def split_phrase(type_: str, text: str) -> tuple[list[str], list[str], list[str]
     leading plain modifiers, core: ``checked`` without trailing generic heads). "a novel deep Q-network
     model" -> ("deep Q-network model", "Q-network model", "Q-network")."""
     words = WORD.findall(text)
-    while words and _listed(words[0], "vague_words.txt") and not is_codename(words[0]):
+    while words and _listed(words[0], "vague_words.txt"):  # "SOTA vision transformers" too
         words.pop(0)
     checked = list(words)
     while checked and (_listed(checked[0], "vague_words.txt") or _listed(checked[0], "plain_modifiers.txt")) \
@@ -274,6 +275,8 @@ def _malformed(type_: str, words: list[str], text: str) -> bool:
         or COORDINATION.search(joined)  # "evolutionary and gradient-based methods": a list, not a name
         or text.count("(") != text.count(")")  # "TD) learning": cut inside a parenthesis
         or words[-1].lower().endswith(ADJECTIVE_SUFFIXES)  # "SVD-based", "ReLU-activated": cut before the noun
+        or BROKEN_SPAN.search(text)  # "I -- Optimal Hyperparameter Scaling Law", "Amos+2017", "ACMized"
+        or (len(words) >= 2 and len(words[0]) == 1 and words[0].isalpha())  # "M pruning" of "N:M pruning"
         or (words[-1].lower() not in NOUN_MODIFIERS and (_listed(words[-1], "plain_modifiers.txt")
                                                          or _listed(words[-1], "vague_words.txt")))  # an adjective
         or (len(words) >= 2 and words[-1].islower() and words[-1].endswith(("ive", "ic", "ous")))  # "implicit generative"
@@ -291,13 +294,16 @@ def _wrong_head(type_: str, words: list[str]) -> bool:
         return True
     if type_ in ("Method", "Task") and _compound_head("Metric", last) and not _compound_head(type_, last):
         return True
-    return (type_ == "Method" and len(words) >= 2 and last.islower() and last.endswith(("ing", "tion", "sion", "ment"))
-            and not (_compound_head("Method", last) or _standalone([last])))
+    core_last = next((w for w in reversed(words) if not _is_head(w, type_)), last)  # "SNN training pipeline"
+    return any(type_ == "Method" and len(words) >= 2 and w.islower() and w.endswith(("ing", "tion", "sion", "ment"))
+               and not (_compound_head("Method", w) or _standalone([w])) for w in {last, core_last})
 
 
 def _specific(type_: str, words: list[str], core: list[str], where: Where) -> str | None:
-    if not core or _listed(" ".join(core), "generic.txt") or _wrong_head(type_, words):
+    if not core or _listed(" ".join(core), "generic.txt"):
         return None  # "network architecture", "DNN models": nothing but heads and generic words
+    if _wrong_head(type_, words) and not _established(words):
+        return None  # "MoE training" (but the established "adversarial training")
     if type_ == "Task" and _coined(words) and not (_task_like(core) or (len(core) == 1 and core[0].isupper())):
         return None  # "SVM problem", "3B tokens": a coined word does not make a task
     if _coined(words):
@@ -369,7 +375,8 @@ def apply_policy(found: list[Mention], *, text: str, title_end: int | None = Non
         elif key in defined or alias_index().get((type_, key)) or any(
                 m.component in ("kg_lexicon", "acronym") or m.role == "proposes" or entity_key(m.text) in defined
                 for m in ms):
-            continue
+            if not (ms[0].name or ms[0].text).lower().endswith(ADJECTIVE_SUFFIXES):
+                continue  # (a proposal cut before its noun, "Universal RPE-based", is no name either)
         pairs = [(m, s) for m in ms for s in dict.fromkeys((m.text, m.name or m.text))]
         texts = [s for _, s in pairs]
         verdicts = [judge(type_, s, _where(m, text, title_end, lower)) for m, s in pairs]
