@@ -11,27 +11,16 @@ policy must not lose while it drops generic phrases (``kg audit salient``).
 from __future__ import annotations
 
 import json
-import re
 from collections import defaultdict
 from pathlib import Path
 
 import networkx as nx
 
 from .errors import InputError
+from .evaluate import norm  # the official scorer's normalisation
 from .graph.schema import node_id
 
 TYPES = ("Method", "Dataset", "Metric", "Task")
-
-
-def norm(s: str) -> str:
-    """The official scorer's string normalisation (../shared/eval/score.py)."""
-    s = s.lower().replace("\u2013", "-").replace("\u2014", "-")
-    s = re.sub(r"[-_/]", " ", s)
-    s = re.sub(r"[^a-z0-9+#. ]", "", s)
-    s = re.sub(r"\s+", " ", s).strip(" .")
-    if s.endswith("s") and len(s) > 4 and not s.endswith("ss"):
-        s = s[:-1]
-    return s
 
 
 def _in_text(mention: str, text: str) -> bool:
