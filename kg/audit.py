@@ -8,7 +8,7 @@ file scores a later graph whose resolver merged, renamed or dropped nodes.
 from __future__ import annotations
 
 import csv
-import random
+import hashlib
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -42,17 +42,23 @@ MAX_SIMILAR = 5
 
 # -- sampling -------------------------------------------------------------------------------------
 def sample_nodes(graph: nx.MultiDiGraph, n: int, seed: int = 0, types: Iterable[str] | None = None) -> list[dict]:
-    """``n`` entity nodes per type (all of them when fewer), drawn with ``random.Random(seed)`` from the
-    type's node ids in sorted order: the same graph and seed give the same rows. Each row has the
-    columns of :data:`COLUMNS`, the ones the person fills (label, duplicate_of, note) empty."""
+    """``n`` entity nodes per type (all of them when fewer): those whose ids hash lowest with ``seed``.
+    The same graph and seed give the same rows, and a rebuild that adds or drops some nodes keeps the
+    others' draws, so most labels of an earlier sample carry over. Each row has the columns of
+    :data:`COLUMNS`, the ones the person fills (label, duplicate_of, note) empty."""
     types = check_types(types)
     similar = SimilarIndex(graph)
     rows = []
     for label in types:
-        candidates = sorted(nid for nid, d in graph.nodes(data=True) if d.get("label") == label)
-        picked = random.Random(seed).sample(candidates, min(n, len(candidates)))
+        candidates = [nid for nid, d in graph.nodes(data=True) if d.get("label") == label]
+        picked = sorted(candidates, key=lambda nid: _draw(seed, nid))[:n]
         rows += [_row(graph, nid, similar) for nid in sorted(picked)]
     return rows
+
+
+def _draw(seed: int, nid: str) -> str:
+    """A node's place in the seeded draw: a hash of the seed and its id alone."""
+    return hashlib.sha1(f"{seed}\0{nid}".encode("utf-8")).hexdigest()
 
 
 def check_types(types: Iterable[str] | None) -> list[str]:

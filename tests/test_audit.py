@@ -144,6 +144,19 @@ def test_same_graph_and_seed_give_the_same_file_and_n_per_type(tmp_path):
         sample_nodes(g, n=5, types=["Algorithm"])
 
 
+def test_a_rebuild_that_adds_or_drops_nodes_keeps_the_other_draws():
+    """Labels are work: after a rebuild most of an earlier sample is drawn again."""
+    g = graph_from_elements([entity("Method", f"method {i:02d}") for i in range(40)])
+    before = {r["name"] for r in sample_nodes(g, n=10, seed=3)}
+    rebuilt = graph_from_elements([entity("Method", f"method {i:02d}") for i in range(40) if i % 7]
+                                  + [entity("Method", f"new method {i}") for i in range(5)])
+    after = {r["name"] for r in sample_nodes(rebuilt, n=10, seed=3)}
+    kept = {name for name in before if int(name.split()[-1]) % 7}  # drawn before and still in the graph
+    new = {name for name in after if name.startswith("new")}
+    assert len(kept - after) <= len(new)  # only a new node can push an old draw out
+    assert len(after - before - new) <= len(before - kept)  # only a dropped node makes room for another
+
+
 # -- the scores -----------------------------------------------------------------------------------
 def test_scores_of_the_hand_labels_on_the_sampled_graph(tmp_path):
     write_sample(sample_nodes(first_graph(), n=60, seed=0), tmp_path / "sample.tsv")
