@@ -67,7 +67,7 @@ def test_start_bias_names_both_start_actions_of_a_label():
 
 def test_a_malformed_bias_file_names_file_and_line(tmp_path, monkeypatch):
     (tmp_path / "bad.tsv").write_text("# comment\nB-Method\t0.5\nU-Method\tlots\n")
-    monkeypatch.setattr(C, "_data_path", lambda name: tmp_path / name)
+    monkeypatch.setattr(C, "data_path", lambda name: tmp_path / name)
     with pytest.raises(ModelError, match=r"bad\.tsv:3"):
         C.load_bias("bad.tsv")
     (tmp_path / "good.tsv").write_text("# comment\n\nB-Method\t0.5\nU-Method\t-1\n")

@@ -108,7 +108,6 @@ def hyphen_name_after(text: str, end: int):
     return HYPHEN_NAME_END.match(text, end)
 
 
-
 # a coined name: has an internal capital, a digit, or is an acronym (GPipe, PC-DARTS, T5, InstaFlow)
 CODENAME = re.compile(r"^(?=.*[A-Z])(?:[A-Za-z]*[a-z][A-Z]|[A-Z0-9][A-Z0-9\-+.]+$|.*\d|[A-Z]{2,})")
 

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Sequence
 from spacy.language import Language
 
 from ..errors import ModelError
-from .lexicon import _data_path
+from .lexicon import data_path
 
 log = logging.getLogger("kg.extract")
 BIAS_FILE = "ner_bias.tsv"
@@ -36,7 +36,7 @@ GRID = (-1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0)
 def load_bias(name: str = BIAS_FILE) -> dict[str, float]:
     """``{action: delta}`` from a data file; lines starting with # are comments."""
     out: dict[str, float] = {}
-    for lineno, line in enumerate(_data_path(name).read_text(encoding="utf-8").splitlines(), 1):
+    for lineno, line in enumerate(data_path(name).read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
         parts = line.split("\t")
@@ -193,7 +193,7 @@ def calibrate(work_dir, k: int = 5, grid: Sequence[float] = GRID) -> dict:
 def write_bias(label_bias: dict[str, float], note: str, name: str = BIAS_FILE) -> None:
     lines = [f"# {line}" for line in note.splitlines()] + ["# action\tdelta"]
     lines += [f"{a}\t{d:g}" for a, d in sorted(start_bias(label_bias).items())]
-    _data_path(name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    data_path(name).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":  # pragma: no cover

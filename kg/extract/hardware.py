@@ -45,7 +45,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract.base import Mention, doc_text, mentions
-from kg.extract.lexicon import _data_path
+from kg.extract.lexicon import data_path
 
 DATA = "hardware.tsv"  # in kg.extract.lexicon.data_dir() ($KG_DATA_DIR or the package's)
 COMPONENT = "kg_hardware"
@@ -129,7 +129,7 @@ def _key(s: str) -> str:
 def _lexicon():
     """(device regex, key -> (canonical, type, vendor, strict))."""
     table: dict[str, tuple[str, str, str, bool]] = {}
-    with _data_path(DATA).open("r", encoding="utf-8") as f:
+    with data_path(DATA).open("r", encoding="utf-8") as f:
         for row in csv.reader((ln for ln in f if ln.strip() and not ln.startswith("#")), delimiter="\t"):
             row += [""] * (5 - len(row))
             canonical, typ, vendor, aliases, strict = (c.strip() for c in row[:5])
@@ -137,7 +137,7 @@ def _lexicon():
             for alias in [canonical, *[a for a in aliases.split("|") if a.strip()]]:
                 table.setdefault(_key(alias), entry)
     forms, form_tokens = set(), set()
-    with _data_path(DATA).open("r", encoding="utf-8") as f:
+    with data_path(DATA).open("r", encoding="utf-8") as f:
         for row in csv.reader((ln for ln in f if ln.strip() and not ln.startswith("#")), delimiter="\t"):
             row += [""] * (4 - len(row))
             for alias in [row[0], *row[3].split("|")]:

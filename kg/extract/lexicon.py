@@ -33,7 +33,7 @@ class Entry:
 def data_dir():
     """The folder of the extraction's data files: ``$KG_DATA_DIR`` when set (a whole copy of
     ``kg/extract/data``, e.g. to try a lexicon change without touching the package), else the package's.
-    Every data file of the extraction is read through :func:`_data_path`, and ``kg build``'s
+    Every data file of the extraction is read through :func:`data_path`, and ``kg build``'s
     fingerprint (:mod:`kg.fingerprint`) hashes this folder, so records made with other data are redone."""
     env = os.environ.get("KG_DATA_DIR")
     if env:
@@ -44,7 +44,7 @@ def data_dir():
     return resources.files("kg.extract") / "data"
 
 
-def _data_path(name: str):
+def data_path(name: str):
     """A data file of the extraction, in :func:`data_dir`."""
     return data_dir() / name
 
@@ -53,7 +53,7 @@ def _data_path(name: str):
 def load_lexicon(name: str = "lexicon.tsv") -> tuple[Entry, ...]:
     """Read a lexicon TSV (canonical, type, aliases|...). Lines starting with # are comments."""
     entries = []
-    text = _data_path(name).read_text(encoding="utf-8")
+    text = data_path(name).read_text(encoding="utf-8")
     for lineno, row in enumerate(csv.reader(text.splitlines(), delimiter="\t"), 1):
         if not row or not row[0].strip() or row[0].startswith("#"):
             continue
@@ -66,7 +66,7 @@ def load_lexicon(name: str = "lexicon.tsv") -> tuple[Entry, ...]:
 
 @lru_cache(maxsize=None)
 def load_wordlist(name: str) -> frozenset[str]:
-    lines = _data_path(name).read_text(encoding="utf-8").splitlines()
+    lines = data_path(name).read_text(encoding="utf-8").splitlines()
     return frozenset(entity_key(x) for x in lines if x.strip() and not x.startswith("#"))
 
 

@@ -32,7 +32,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract.base import Mention, doc_text, mentions, results, sentence_spans
-from kg.extract.lexicon import _data_path
+from kg.extract.lexicon import data_path
 
 DATA = "metrics_direction.tsv"  # in kg.extract.lexicon.data_dir() ($KG_DATA_DIR or the package's)
 COMPONENT = "kg_results"
@@ -105,7 +105,7 @@ def _lexicon():
     """(metric regex, alias key -> (canonical, lower_is_better))."""
     table: dict[str, tuple[str, bool]] = {}
     sens, insens = set(), set()
-    with _data_path(DATA).open("r", encoding="utf-8") as f:
+    with data_path(DATA).open("r", encoding="utf-8") as f:
         for row in csv.reader((ln for ln in f if ln.strip() and not ln.startswith("#")), delimiter="\t"):
             row += [""] * (3 - len(row))
             canonical, lib, aliases = row[0].strip(), row[1].strip().lower() == "true", row[2]

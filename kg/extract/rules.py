@@ -22,9 +22,9 @@ from spacy.tokens import Doc
 from ..graph.schema import entity_key
 from .base import Mention, doc_text, is_codename, mentions, sentence_spans
 from .lexicon import alias_index
+from .specific import WORD, established_terms, names_a_method, task_like, term_key
 
 NAME = r"[A-Za-z][A-Za-z0-9]*(?:[-+.][A-Za-z0-9]+)*"
-# a coined name: has an internal capital, a digit, or is an acronym (GPipe, PC-DARTS, T5, InstaFlow)
 TITLE_PREFIX = re.compile(rf"^\s*({NAME}(?:[ -]{NAME}){{0,2}})\s*:\s+\S")
 ADVERB = r"(?:(?:first|also|further|then|therefore|thus|hence|here|now|instead|additionally|newly)\s+)?"
 VERB = r"\b(?:we|this paper|this work|here we)\s+" + ADVERB + r"(?:propose|introduce|present|develop|design)s?\s+"
@@ -38,7 +38,8 @@ APPOSITION = re.compile(
     re.I,
 )
 CALLED = re.compile(rf"\b(?:called|named|namely|dubbed|termed|coined)[\s,]+({NAME}(?:[ -]{NAME}){{0,2}}?)(?=[\s,.;:)(]|$)")
-CALLED_CAPS = re.compile(r"\b(?:called|named|namely|dubbed|termed|coined)[\s,]+([A-Z][\w\-]*(?:\s+[A-Z][\w\-]*){1,5})(?=[\s,.;:)(]|$)")
+NAMING_WORD = r"\b(?:called|named|namely|dubbed|termed|coined)[\s,]+"
+CALLED_CAPS = re.compile(NAMING_WORD + r"([A-Z][\w\-]*(?:\s+[A-Z][\w\-]*){1,5})(?=[\s,.;:)(]|$)")
 DEF_AFTER_VERB = re.compile(VERB + ADJ + r"$", re.I)
 # "we propose Rectified Diffusion, which ...", "we introduce a differentiable parameter-free Adaptive Token
 # Sampler (ATS) module": a capitalised name of two or more words after the verb and a few lower-case
@@ -58,10 +59,12 @@ PROPOSE_VERB = re.compile(r"\b(propose|introduce|present|develop|design)", re.I)
 SPACE = re.compile(r"[ ]")
 # a sentence that names the paper's own work: "We call ... X", "The resulting algorithm, namely X", "our novel
 # algorithm, we call X" (a name after "called" in a sentence about something else may be another paper's)
-NAMING = re.compile(r"\b(?:[Oo]ur|[Tt]his (?:paper|work)|[Tt]he (?:proposed|resulting|new)|novel|[Ww]e (?:call|name|dub|term))\b")
+NAMING = re.compile(r"\b(?:[Oo]ur|[Tt]his (?:paper|work)|[Tt]he (?:proposed|resulting|new)|novel"
+                    r"|[Ww]e (?:call|name|dub|term))\b")
 NEW_BEFORE = re.compile(r"\b(?:proposed|resulting|novel|new)\b(?:[\s,]+[\w\-]+){0,4}?[\s,]+(?:the\s+)?$", re.I)
 PRIOR = re.compile(r"\b(?:recent|existing|prior|previous|popular|well-known|standard|classic|known|original)\b", re.I)
-WE_CALL = re.compile(r"\b[Ww]e (?:call|name|dub|term) (?:[\w\-]+\s+){0,6}?([A-Z][A-Za-z]*[A-Z0-9][\w\-]*)(?=[\s,.;:)(]|$)")
+WE_CALL = re.compile(r"\b[Ww]e (?:call|name|dub|term) (?:[\w\-]+\s+){0,6}?"
+                     r"([A-Z][A-Za-z]*[A-Z0-9][\w\-]*)(?=[\s,.;:)(]|$)")
 DATA_TITLE = re.compile(r"\b(?:[Dd]ataset|[Bb]enchmark|[Cc]orpus|DATASET|BENCHMARK)\b")
 # one-word title prefixes that are not names ("Rethinking: ...", "Survey: ...")
 TITLE_WORDS = {"rethinking", "revisiting", "review", "survey", "position", "overview", "tutorial", "introduction",
@@ -179,8 +182,6 @@ def title_is_name(title: str) -> bool:
     """A title that is nothing but a method's name: two to six capitalised words ending in a word that
     names a kind of method ("Generative Restricted Kernel Machines", "Multi-scale Attributed Node
     Embedding"), no colon, no verb-like first word ("Learning ...", "Improving ...")."""
-    from .specific import names_a_method
-
     words = title.split()
     return (2 <= len(words) <= 6 and ":" not in title and all(w[0].isupper() for w in words)
             and not words[0].endswith("ing") and names_a_method(words[-1]))
@@ -189,8 +190,6 @@ def title_is_name(title: str) -> bool:
 def _new_name(long_form: str, lowercase: bool = False) -> bool:
     """Capitalised like a name (or, with ``lowercase``, a phrase that is no established term) and not a
     lexicon entry (LSTM, SQuAD: other people's work)."""
-    from .specific import established_terms, term_key
-
     words = long_form.split()
     capitalised = all(w[0].isupper() for w in words if w.lower() not in STOP_LEAD)
     if not capitalised and not (lowercase and term_key(long_form) not in established_terms()):
@@ -236,9 +235,9 @@ class ProposalRules:
             out.append(Mention("Task", tt[0], tt[1], tt[2], confidence=0.6, component=self.name))
         whole = title.rstrip(" .")
         lead = len(whole.split()[0]) + 1 if whole.split()[0] in ("The", "A", "An") and " " in whole else 0
-        if (title_is_name(whole[lead:]) or any(e.label_ == "Method" and e.start_char == lead and e.end_char == len(whole)
-                                               and len(whole.split()) > 1 for e in doc.ents)) \
-                and self._may_propose(doc, lead, len(whole), parts_ok=True):
+        ner_name = any(e.label_ == "Method" and e.start_char == lead and e.end_char == len(whole)
+                       and len(whole.split()) > 1 for e in doc.ents)
+        if (title_is_name(whole[lead:]) or ner_name) and self._may_propose(doc, lead, len(whole), parts_ok=True):
             out.append(self._proposal("Method", whole[lead:], lead, len(whole)))
         for long_form, ls, le, acro, as_, ae in definitions:
             if ls >= title_end and long_form.lower() in title.lower() and _new_name(long_form, lowercase=True) \
@@ -252,37 +251,36 @@ class ProposalRules:
         """A name found by a looser rule is the paper's method only where the NER did not see a task, a
         data set or a metric there (``parts_ok``: except in a part of it, as in a title that is a name),
         and it does not name a task ("Neural Machine Translation (NMT)")."""
-        from .specific import WORD, _task_like
-
         if any(e.start_char < end and start < e.end_char and e.label_ != "Method"
                and not (parts_ok and start <= e.start_char and e.end_char <= end) for e in doc.ents):
             return False
         words = WORD.findall(doc_text(doc)[start:end])
-        return bool(words) and not _task_like(words)
+        return bool(words) and not task_like(words)
 
     def _sentence(self, doc: Doc, st: str, base: int) -> list[Mention]:
         """"we propose GPipe", "we present rectified flow, a simple approach", "called Flat Trajectory
         Distillation", "we propose the Differentiable Search Index (DSI)"."""
-        out = []
-        named_here = NAMING.search(st)
-        if not (PROPOSE_VERB.search(st) or named_here):
+        out: list[Mention] = []
+        verb = PROPOSE_VERB.search(st)
+        if not (verb or NAMING.search(st)):
             return out
-        strong = [*PROPOSE.finditer(st), *CALLED.finditer(st)] if PROPOSE_VERB.search(st) else []
-        loose = [*CALLED_CAPS.finditer(st), *WE_CALL.finditer(st)] + (
-            [*PROPOSE_CAPS.finditer(st)] + ([] if strong else [*CALLED.finditer(st)]) if PROPOSE_VERB.search(st)
-            else [*CALLED.finditer(st)])
-        for m in strong + loose:
+        # after the verb, a coined name and "called X" are the paper's; the looser patterns must also
+        # pass _may_propose. Without the verb only the naming patterns ("namely X", "we call X") count.
+        strong = [*PROPOSE.finditer(st), *CALLED.finditer(st)] if verb else []
+        loose = [*CALLED_CAPS.finditer(st), *WE_CALL.finditer(st),
+                 *(PROPOSE_CAPS.finditer(st) if verb else CALLED.finditer(st))]
+        for m, checked in [(m, False) for m in strong] + [(m, True) for m in loose]:
             cand = m.group(1)
             if PRIOR.search(st, 0, m.start(1)) and not PROPOSE_VERB.search(st, 0, m.start(1)):
                 continue  # "we explore a recent method called Rectified Flow": somebody else's
-            if m in loose and not self._may_propose(doc, base + m.start(1), base + m.end(1)):
+            if checked and not self._may_propose(doc, base + m.start(1), base + m.end(1)):
                 continue
             words = SPACE.split(cand)
             named = any(is_codename(w) for w in words) or (
                 len(words) >= 2 and all(w[0].isupper() for w in words if w not in CONNECTORS))
             if named and cand.lower() not in STOP_LEAD:
                 out.append(self._proposal("Method", cand, base + m.start(1), base + m.end(1)))
-        for m in APPOSITION.finditer(st) if PROPOSE_VERB.search(st) else ():
+        for m in APPOSITION.finditer(st) if verb else ():
             cand = m.group(1)
             if cand.split()[0].lower() not in STOP_LEAD:
                 out.append(self._proposal("Method", cand, base + m.start(1), base + m.end(1), confidence=0.75))

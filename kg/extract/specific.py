@@ -1,25 +1,14 @@
 """The node policy: does a mention name one specific entity, worth a node of the graph?
 
 A mention is read as ``[vague modifiers] core [generic heads]`` ("a simple | reinforcement learning |
-framework"). It names an entity when one of these holds, checked in order:
-
-1. a lexicon entry, a hardware device, an acronym definition of the paper, or the paper's own
-   proposal ("we propose X", "X: ..." in the title);
-2. a coined word: an acronym, an internal capital or a digit (GPipe, VQ-VAE, 3D CNN), other than a
-   generic acronym (DNN, AI);
-3. what is left without the vague modifiers is an established term: a phrase that at least two
-   documents of a reference corpus use (``data/terms.tsv``, made by ``scripts/term_stats.py`` from
-   papers that are neither the demo nor evaluation sets), or one of the single words that name a
-   technique, task or measure (``data/standalone_terms.tsv``);
-4. without the generic heads too ("object detection task" -> "object detection"), the core is such a
-   term; the mention's name becomes the core, so both phrasings are one entity;
-5. the phrase is written as a name, every word capitalised, inside the abstract ("Sparse
-   Multidimensional Scaling").
-
-Everything else is a description ("deep methods", "downstream QA model", "learning process") and is
-flagged ``generic``: still reported by ``kg extract``, never a node. Metrics must also be measures: a
-loss, a bound, an objective or a hyper-parameter is no Metric (``data/not_metrics.txt``), and a vague
-quality ("translation quality", "computational cost") is none either.
+framework"). It names an entity when it is a lexicon entry, a device, an acronym definition or the
+paper's own proposal, or when :func:`explain` finds a rule for it: a coined word ("GPipe", "VQ-VAE"),
+an established term of a reference corpus (``data/terms.tsv``, ``data/standalone_terms.tsv``), a
+compound of a specific word and a name-making head (``data/compound_heads.tsv``: "tensor
+parallelism", "face verification accuracy"), or a name written capitalised. What is malformed (a list,
+a cut span, a loss or a vague quality as a Metric, a language as a Dataset) or only a description
+("deep methods", "downstream QA model") is flagged ``generic``: still reported by ``kg extract``, never
+a node. The rules and their word lists are described in docs/graph-quality.md.
 """
 
 from __future__ import annotations
@@ -32,7 +21,7 @@ from functools import lru_cache
 
 from ..graph.schema import entity_key
 from .base import Mention, is_codename
-from .lexicon import _data_path, alias_index, load_wordlist
+from .lexicon import data_path, alias_index, load_wordlist
 
 WORD = re.compile(r"[A-Za-z0-9][\w'’+.]*(?:-[\w'’+.]+)*")
 COORDINATION = re.compile(r"\s(?:and|or|&)\s|[,/;]")
@@ -70,7 +59,7 @@ def term_key(text: str) -> str:
 @lru_cache(maxsize=None)
 def _rows(name: str) -> tuple[tuple[str, ...], ...]:
     """The rows of a TSV data file after its header row; lines starting with # are comments."""
-    text = _data_path(name).read_text(encoding="utf-8")
+    text = data_path(name).read_text(encoding="utf-8")
     rows = [tuple(r) for r in csv.reader(text.splitlines(), delimiter="\t") if r and not r[0].startswith("#")]
     return tuple(rows[1:])
 
@@ -101,9 +90,14 @@ def _listed(word: str, name: str) -> bool:
     return entity_key(word) in load_wordlist(name)
 
 
-def _is_head(word: str, type_: str) -> bool:
+def is_head(word: str, type_: str) -> bool:
     types = _table("generic_heads.tsv").get(singular(word))
     return bool(types) and (type_ in types or "*" in types)
+
+
+def _gerund(word: str) -> bool:
+    """"Scaling", "processing", "countering": an -ing word long enough not to be "thing" or "ring"."""
+    return word.endswith("ing") and len(word) > 5
 
 
 def _standalone(words: list[str]) -> bool:
@@ -139,7 +133,7 @@ def _coined(words: list[str]) -> bool:
     return any(_coined_word(w) and not _listed(w, "generic.txt") for w in words)
 
 
-def _task_like(words: list[str]) -> bool:
+def task_like(words: list[str]) -> bool:
     """The words name a task ("speech synthesis", "QA"): a model *for* it is no method of its own."""
     last = singular(words[-1])
     if _listed(last, "task_heads.txt") or _table("standalone_terms.tsv").get(last) == {"Task"} \
@@ -160,14 +154,15 @@ def split_phrase(type_: str, text: str) -> tuple[list[str], list[str], list[str]
             and not is_codename(checked[0]):
         checked.pop(0)
     core = list(checked)
-    while core and _is_head(core[-1], type_):
+    while core and is_head(core[-1], type_):
         core.pop()
     return words, checked, core
 
 
-def _without_heads(words: list[str], type_: str) -> list[str]:
+def without_heads(words: list[str], type_: str) -> list[str]:
+    """``words`` without the generic heads of ``type_`` at their end ("LSTM network" -> "LSTM")."""
     out = list(words)
-    while out and _is_head(out[-1], type_):
+    while out and is_head(out[-1], type_):
         out.pop()
     return out
 
@@ -193,7 +188,7 @@ def _compound(type_: str, words: list[str]) -> bool:
             and _compound_head(type_, singular(words[-1])):
         return False  # "long-term predictions", "estimation errors": outputs, not a task or a measure
     before = words[:-1] or words[-1].split("-")[:-1]
-    return any(not (_listed(w, "vague_words.txt") or _listed(w, "plain_modifiers.txt") or _is_head(w, type_)
+    return any(not (_listed(w, "vague_words.txt") or _listed(w, "plain_modifiers.txt") or is_head(w, type_)
                     or _listed(w, "weak_modifiers.txt")) for w in before)
 
 
@@ -214,7 +209,8 @@ def _measure(words: list[str]) -> bool:
 
 def _not_a_dataset(core: list[str]) -> bool:
     """A language on its own ("French"), or a company's or library's product ("Microsoft DeepSpeed")."""
-    return bool(core) and (_listed(core[0], "not_datasets.txt") or (len(core) == 1 and _listed(core[0], "languages.txt")))
+    return bool(core) and (_listed(core[0], "not_datasets.txt")
+                           or (len(core) == 1 and _listed(core[0], "languages.txt")))
 
 
 @dataclass(frozen=True)
@@ -239,23 +235,27 @@ def judge(type_: str, text: str, where: Where = Where()) -> tuple[bool, str | No
     """(specific, better name or None) for one phrasing of a mention that no lexicon entry, acronym
     definition or proposal names (see the module's docstring)."""
     name, words, core = split_phrase(type_, text)
-    if explain(type_, text, where) is None:
+    if _reason(type_, text, words, core, where) is None:
         return False, None
     # a generic head goes from the name when what is left is the term: "object detection task", "RNN
     # approaches", "BERT model"; a name head stays unless a coined word is left: "latent variable model"
     dropped = words[len(core):]
     headless = core != words and core and (_coined(core[-1:]) or (
         (_established(core) or _compound(type_, core)) and not any(singular(w) in _name_heads() for w in dropped)))
-    better = _without_heads(name, type_) if headless else name  # "RNN approaches", "object detection task"
+    better = without_heads(name, type_) if headless else name  # "RNN approaches", "object detection task"
     if headless and _malformed(type_, better, " ".join(better)):
         better = name  # "LSTM-based model" keeps its head
     return True, " ".join(better) if len(better) < len(WORD.findall(text)) else None
 
 
 def explain(type_: str, text: str, where: Where = Where()) -> str | None:
-    """Which rule makes a phrasing specific ("coined", "established", "compound", "name", "title",
-    "dataset"), or None when it is a description."""
+    """Which rule makes a phrasing specific ("coined", "established", "compound", "name", "title"), or
+    None when it is a description."""
     _, words, core = split_phrase(type_, text)
+    return _reason(type_, text, words, core, where)
+
+
+def _reason(type_: str, text: str, words: list[str], core: list[str], where: Where) -> str | None:
     if not words or _malformed(type_, words, text) or (type_ == "Dataset" and _not_a_dataset(core)):
         return None
     return _specific(type_, words, core, where)
@@ -268,8 +268,7 @@ def _malformed(type_: str, words: list[str], text: str) -> bool:
     return bool(
         (type_ == "Metric" and not _measure(words))
         or any(a == b or b.startswith(a + "-") for a, b in zip(lower, lower[1:]))  # "neural neural-based"
-        or (type_ in ("Method", "Task") and len(words) >= 2 and words[0].islower() and words[0].endswith("ing")
-            and len(words[0]) > 5
+        or (type_ in ("Method", "Task") and len(words) >= 2 and words[0].islower() and _gerund(words[0])
             and not (_standalone(words[:1]) or _compound_head(type_, words[0])))  # "processing word embeddings"
         or _listed(joined, "generic.txt")
         or COORDINATION.search(joined)  # "evolutionary and gradient-based methods": a list, not a name
@@ -279,7 +278,8 @@ def _malformed(type_: str, words: list[str], text: str) -> bool:
         or (len(words) >= 2 and len(words[0]) == 1 and words[0].isalpha())  # "M pruning" of "N:M pruning"
         or (words[-1].lower() not in NOUN_MODIFIERS and (_listed(words[-1], "plain_modifiers.txt")
                                                          or _listed(words[-1], "vague_words.txt")))  # an adjective
-        or (len(words) >= 2 and words[-1].islower() and words[-1].endswith(("ive", "ic", "ous")))  # "implicit generative"
+        or (len(words) >= 2 and words[-1].islower()
+            and words[-1].endswith(("ive", "ic", "ous")))  # "implicit generative"
         or (type_ in ("Method", "Task") and FUNCTION_WORD.search(joined) and not _coined(words))  # "Generation of X"
     )
 
@@ -289,12 +289,11 @@ def _wrong_head(type_: str, words: list[str]) -> bool:
     customization"), a measure for a Method or a Task ("cross-GPU routing latency", "end-to-end training
     time"), a gerund phrase from a title ("Scaling Deep GNN Training")."""
     last = words[-1]
-    if len(words) >= 2 and words[0][0].isupper() and words[0].endswith("ing") and len(words[0]) > 5 \
-            and singular(last) not in _name_heads():
+    if len(words) >= 2 and words[0][0].isupper() and _gerund(words[0]) and singular(last) not in _name_heads():
         return True
     if type_ in ("Method", "Task") and _compound_head("Metric", last) and not _compound_head(type_, last):
         return True
-    core_last = next((w for w in reversed(words) if not _is_head(w, type_)), last)  # "SNN training pipeline"
+    core_last = next((w for w in reversed(words) if not is_head(w, type_)), last)  # "SNN training pipeline"
     return any(type_ == "Method" and len(words) >= 2 and w.islower() and w.endswith(("ing", "tion", "sion", "ment"))
                and not (_compound_head("Method", w) or _standalone([w])) for w in {last, core_last})
 
@@ -304,10 +303,10 @@ def _specific(type_: str, words: list[str], core: list[str], where: Where) -> st
         return None  # "network architecture", "DNN models": nothing but heads and generic words
     if _wrong_head(type_, words) and not _established(words):
         return None  # "MoE training" (but the established "adversarial training")
-    if type_ == "Task" and _coined(words) and not (_task_like(core) or (len(core) == 1 and core[0].isupper())):
+    if type_ == "Task" and _coined(words) and not (task_like(core) or (len(core) == 1 and core[0].isupper())):
         return None  # "SVM problem", "3B tokens": a coined word does not make a task
     if _coined(words):
-        if type_ == "Method" and core != words and _task_like(core):
+        if type_ == "Method" and core != words and task_like(core):
             return None  # "downstream QA model": a model for a task
         return None if core != words and not _coined(core) else "coined"  # "DNN models": a generic acronym
     weak_head = core != words and singular(words[-1]) not in _name_heads()
@@ -320,11 +319,12 @@ def _specific(type_: str, words: list[str], core: list[str], where: Where) -> st
         if len(core) >= 2 and (singular(words[-1]) in _name_heads() or _compound_head(type_, words[-1])
                                or _standalone(words[-1:])):
             return "title"
-    if type_ == "Method" and core != words and _task_like(core):
+    if type_ == "Method" and core != words and task_like(core):
         return None  # "speech synthesis network", "classification models": a model for a task
     if (_established(words) and not (weak_head and len(core) == 1)) or (core != words and _established(core)):
         return "established"
-    if (_compound(type_, words) or _compound(type_, core)) and (not where.in_title or where.repeated or len(words) == 3):
+    if (_compound(type_, words) or _compound(type_, core)) and (
+            not where.in_title or where.repeated or len(words) == 3):
         return "compound"  # a phrase only in a title: of three words ("Pain Intensity Regression")
     return "name" if len(words) == 1 and type_ in ("Method", "Dataset") and _written_as_name(words, where) else None
 
@@ -335,8 +335,7 @@ def _written_as_name(words: list[str], where: Where) -> bool:
     ("Reactor")."""
     long_words = [w for w in words if len(w) > 3 and w.isalpha()]
     if len(words) >= 2:  # not a gerund phrase ("Countering Adversarial Images")
-        return bool(long_words) and all(w[0].isupper() for w in long_words) and not (
-            words[0].endswith("ing") and len(words[0]) > 5)
+        return bool(long_words) and all(w[0].isupper() for w in long_words) and not _gerund(words[0])
     return (not where.sentence_start and where.repeated and len(words[0]) >= 4 and words[0][0].isupper()
             and words[0][1:].islower() and not words[0].lower().endswith(ADJECTIVE_END))
 

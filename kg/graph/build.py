@@ -133,9 +133,9 @@ def iter_graph(pairs: Callable[[], Iterable[tuple[Paper, dict]]], *, keep_generi
 
 
 def _paper_relations(rec: dict, resolve, keep_generic: bool) -> list[tuple[str, str, dict, str]]:
-    """(node id, relationship type, relation, entity name) of one paper's relations, each to the node of its resolved
-    entity; the type follows the node's label (a Method resolved to a Task is ADDRESSED), and a paper
-    that proposes an entity does not also use it (two of its names may resolve to one entity)."""
+    """(node id, relationship type, relation, entity name) of one paper's relations, each to the node of
+    its resolved entity; the type follows the node's label (a Method resolved to a Task is ADDRESSED),
+    and a paper that proposes an entity does not also use it (two of its names may resolve to one)."""
     rels = list(rec.get("relations", []))
     if keep_generic:  # generic mentions have no relation of their own in the record
         seen = {(r["target_type"], r["target"]) for r in rels}

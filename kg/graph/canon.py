@@ -7,8 +7,7 @@ entity when
   "autoencoder"), "nets"/"networks"/"NNs", a trailing "(ACRONYM)", and leading articles do not matter
   ("Recurrent neural networks" = "recurrent neural network");
 - one is the other with generic heads after it ("LSTM network" = "LSTM", "reinforcement learning
-  framework" = "reinforcement learning"), when the shorter one is a name of the corpus on its own or a
-  coined word;
+  framework" = "reinforcement learning"), when the shorter one is a name of the corpus on its own;
 - some paper wrote one for the other ("recurrent neural networks (RNNs)", a lexicon alias): the surface
   form then names that entity in every paper, unless papers tie it to different entities ("DA" for
   domain adaptation and for data augmentation): an ambiguous surface form joins nothing.
@@ -16,8 +15,8 @@ entity when
 Each entity gets one type: the lexicon's when it has one, else the type most of its mentions have
 (ties: Method, Task, Dataset, Metric). Its name is the lexicon's canonical name, else the name its
 mentions use most, among those the node policy accepts ("recurrent neural network", not a cut-off
-"recurrent neural" that the NER tagged more often). Resolution depends only on the set of records, never on their order, so an
-incremental build equals a full rebuild.
+"recurrent neural" that the NER tagged more often). Resolution depends only on the set of records, never
+on their order, so an incremental build equals a full rebuild.
 """
 
 from __future__ import annotations
@@ -25,9 +24,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from functools import lru_cache
 
 from ..extract.lexicon import alias_index, load_lexicon
-from ..extract.specific import WORD, _is_head, _task_like, judge, singular
+from ..extract.specific import WORD, judge, singular, task_like, without_heads
 from .schema import entity_key
 
 TYPE_ORDER = ("Method", "Task", "Dataset", "Metric", "Hardware")
@@ -37,6 +37,7 @@ WORD_SYNONYMS = {"net": "network", "nets": "network", "nn": "neuralnetwork", "nn
 MODIFIER_SYNONYMS = {"convolution": "convolutional"}  # "convolution neural network", "graph convolution network"
 
 
+@lru_cache(maxsize=1 << 17)  # asked three times per mention in a build
 def variant_key(name: str) -> str:
     """The key under which the phrasings of one name meet (see the module's docstring)."""
     s = unicodedata.normalize("NFKC", TRAILING_ACRONYM.sub("", name) or name)
@@ -51,13 +52,11 @@ def variant_key(name: str) -> str:
     return "".join(words).replace("-", "")  # "auto-encoder" = "autoencoder", "Kinetics 400" = "Kinetics-400"
 
 
-def _without_heads(type_: str, name: str) -> str | None:
+def _short_name(type_: str, name: str) -> str | None:
+    """The name without its generic heads ("LSTM network" -> "LSTM"), or None when it has none."""
     words = WORD.findall(TRAILING_ACRONYM.sub("", name) or name)
-    if len(words) < 2 or not _is_head(words[-1], type_):
-        return None
-    while len(words) > 1 and _is_head(words[-1], type_):
-        words.pop()
-    return " ".join(words)
+    short = words[:1] + without_heads(words[1:], type_)  # the first word always stays
+    return " ".join(short) if len(short) < len(words) else None
 
 
 class _Union:
@@ -107,7 +106,7 @@ class Canon:
             text_key = variant_key(e["text"])
             if text_key != key:
                 self.surfaces[text_key].add(key)
-            short = _without_heads(e["type"], e["name"])
+            short = _short_name(e["type"], e["name"])
             if short:
                 self.heads[key] = variant_key(short)
 
@@ -135,7 +134,8 @@ class Canon:
                 type_, name = lex
             else:
                 type_ = max(types, key=lambda t: (types[t], -TYPE_ORDER.index(t)))
-                if type_ == "Method" and "Task" in types and _task_like(WORD.findall(max(names, key=names.get))):
+                usual = max(names, key=names.get)
+                if type_ == "Method" and "Task" in types and task_like(WORD.findall(usual)):
                     type_ = "Task"  # "semantic role labeling": named by what is done
                 name = min(names.items(), key=lambda kv: (not judge(type_, kv[0])[0], -kv[1], kv[0]))[0]
             for k in members:
